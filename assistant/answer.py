@@ -1,0 +1,344 @@
+"""The extractive answerer: answers built only from the plan's own sentences.
+
+Every line of an answer ends with an inline marker ([任务19], [第二部分(三)])
+and every marker has a Citation whose quote is a verbatim span of the corpus.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import scope
+from .models import Answer, Citation, RetrievedPassage
+from .plan import Node, Plan, Sentence
+from .refs import Refs, find_refs
+from .retrieve import Retriever, SearchResult
+from .text import compact, int_to_cn, normalize
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Refusal calibration (see eval/tune.py): refuse when the best unit's
+    dense cosine is below ``min_dense`` and the question shares fewer than
+    ``min_coverage`` of its content tokens with the plan."""
+
+    min_dense: float = 0.86
+    min_coverage: float = 0.5
+    hard_min_dense: float = 0.83
+
+
+LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
+COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
+COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
+ALL_TASKS = re.compile(r"(所有|全部|全部的|38项|三十八项)(重点)?任务")
+TERM_SCAN = re.compile(r"哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
+TERM_NOISE = re.compile(
+    r"规划(中|里|里面)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
+    r"提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|和|与|跟|同|的|中|里|都|有|了|呢|吗|是|问题|方面|内容|"
+    r"[?？!！。,，、:：\s\"“”]")
+GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
+                     r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|怎么|落实|做|干|说的|讲的|是什么|\?|？|what|does|say|is|about|\s)*$",
+                     re.IGNORECASE)
+
+
+class ExtractiveAnswerer:
+    def __init__(self, plan: Plan, retriever: Retriever, thresholds: Thresholds = Thresholds(), top_k: int = 5):
+        self.plan = plan
+        self.retriever = retriever
+        self.thresholds = thresholds
+        self.top_k = top_k
+        self.corpus_compact = compact(plan.text)
+
+    # --- entry point ----------------------------------------------------
+    def answer(self, question: str) -> Answer:
+        q = normalize(question)
+        if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
+            return self._refuse(question, "问题中没有可识别的文字，请用中文描述您想了解的规划内容。",
+                                "no letters, digits or Chinese characters in the question", [])
+        for test in (scope.injection, scope.other_plan, scope.writing_request):
+            reason = test(q)
+            if reason:
+                return self._refuse_search(question, q, reason)
+        refs = find_refs(q)
+        bad = [n for n in refs.tasks if not 1 <= n <= self.plan.task_count]
+        if bad:
+            return self._refuse(question, f"规划共有{self.plan.task_count}项重点任务，没有第{bad[0]}项。",
+                                f"task {bad[0]} does not exist", [n for n in refs.tasks if n not in bad][:3])
+        bad_parts = [p for p in refs.parts if p not in {x.numeral for x in self.plan.parts}]
+        if bad_parts:
+            return self._refuse(question, f"规划正文共有{int_to_cn(len(self.plan.parts))}个部分，没有第{bad_parts[0]}部分。",
+                                f"part {bad_parts[0]} does not exist", [])
+        for test in (scope.money, scope.unknown_year):
+            reason = test(q, self.plan.text)
+            if reason:
+                return self._refuse_search(question, q, reason)
+        structural = self._structural(question, q, refs)
+        if structural is not None:
+            return structural
+        if refs.tasks:
+            return self._answer_tasks(question, q, refs.tasks)
+        if refs.parts:
+            return self._answer_part(question, q, refs.parts[0])
+        return self._answer_search(question, q)
+
+    # --- structure and term scans --------------------------------------
+    def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
+        if COUNT_TASKS.search(q) and not refs:
+            return self._list_all(question, count_only=True)
+        if COUNT_PARTS.search(q) and not refs:
+            return self._list_parts(question)
+        if ALL_TASKS.search(q) and not refs:
+            return self._list_all(question)
+        if refs.parts and not refs.tasks and LIST_TASKS.search(q):
+            return self._list_part_tasks(question, refs.parts[0])
+        if not refs and TERM_SCAN.search(q):
+            return self._term_scan(question, q)
+        if not refs and LIST_TASKS.search(q):
+            part = self._part_named(q)
+            if part is not None:
+                return self._list_part_tasks(question, part)
+        return None
+
+    def _part_named(self, q: str) -> str | None:
+        """A part named by (most of) its title, e.g. 科技经济融合行动 → 四."""
+        best, best_len = None, 0
+        for p in self.plan.parts:
+            for size in range(len(p.title), 3, -1):
+                if any(p.title[i:i + size] in q for i in range(len(p.title) - size + 1)):
+                    if size > best_len:
+                        best, best_len = p.numeral, size
+                    break
+        return best
+
+    def _list_all(self, question: str, count_only: bool = False) -> Answer:
+        lines = [f"规划共列出{self.plan.task_count}项重点任务，分布在以下部分："]
+        cites = []
+        for p in self.plan.parts:
+            if not p.tasks:
+                continue
+            first, last = p.tasks[0].task, p.tasks[-1].task
+            intro = p.intro or p.tasks[0]
+            lines.append(f"- {p.label}：任务{first}—任务{last}，共{len(p.tasks)}项 {intro.marker}")
+            cites.append(self._heading_citation(intro))
+            if not count_only:
+                for t in p.tasks:
+                    lines.append(f"  - {t.label} {t.marker}")
+                    cites.append(self._heading_citation(t))
+        last_task = self.plan.tasks[-1]
+        if count_only:
+            lines.append(f"最后一项是{last_task.label} {last_task.marker}")
+            cites.append(self._heading_citation(last_task))
+        return self._answer(question, "\n".join(lines), cites, route="aggregate")
+
+    def _list_parts(self, question: str) -> Answer:
+        lines = [f"规划正文共分为{int_to_cn(len(self.plan.parts))}个部分："]
+        cites = []
+        for p in self.plan.parts:
+            node = p.intro or (p.subsections[0] if p.subsections else p.tasks[0])
+            lines.append(f"- {p.label} {node.marker}")
+            cites.append(self._heading_citation(node))
+        return self._answer(question, "\n".join(lines), cites, route="aggregate")
+
+    def _list_part_tasks(self, question: str, numeral: str) -> Answer:
+        part = self.plan.part(numeral)
+        if not part.tasks:
+            return self._answer_part(question, normalize(question), numeral)
+        lines = [f"{part.label}共包括{len(part.tasks)}项任务："]
+        cites = []
+        if part.intro:
+            cites.append(self._heading_citation(part.intro))
+            lines[0] = f"{part.label}{part.intro.marker}共包括{len(part.tasks)}项任务："
+        for t in part.tasks:
+            lines.append(f"- {t.label} {t.marker}")
+            cites.append(self._heading_citation(t))
+        return self._answer(question, "\n".join(lines), cites, route="aggregate")
+
+    def _term_scan(self, question: str, q: str) -> Answer | None:
+        term = TERM_NOISE.sub("", q)
+        if len(term) < 2:
+            return None
+        variants = [term]
+        for part in re.split(r"或|及|以及|、", term):
+            if len(part) >= 2 and part not in variants:
+                variants.append(part)
+        words = self.retriever.index.tokenizer.tokens(term)
+        hits: list[tuple[Node, Sentence]] = []
+        for t in self.plan.tasks:
+            for s in t.sentences[1:]:
+                if any(v in s.text for v in variants):
+                    hits.append((t, s))
+                    break
+        if not hits and len(words) > 1:
+            for t in self.plan.tasks:
+                for s in t.sentences[1:]:
+                    if all(w in s.text for w in words):
+                        hits.append((t, s))
+                        break
+        if not hits:
+            return None  # let retrieval answer and, if need be, refuse
+        lines = [f"规划中有{len(hits)}项任务提到“{term}”："]
+        cites = []
+        for t, s in hits:
+            lines.append(f"- {t.label}：{s.text} {t.marker}")
+            cites.append(self._citation(t, s))
+        return self._answer(question, "\n".join(lines), cites, route="term")
+
+    # --- routed task / part --------------------------------------------
+    def _answer_tasks(self, question: str, q: str, numbers: list[int]) -> Answer:
+        lines, cites = [], []
+        specific = not GENERIC.match(re.sub(r"第.{1,4}(项|条)(重点)?(任务)?|任务\s*\S{1,4}", "", q, count=0) or "")
+        result = self.retriever.search(q) if specific else None
+        for n in numbers[:3]:
+            node = self.plan.task(n)
+            part = self.plan.part_of(node)
+            where = f"（{part.label}）" if part else ""
+            lines.append(f"{node.label}{where}的主要内容 {node.marker}：")
+            cites.append(self._heading_citation(node))
+            chosen = self._pick_sentences(node, result, limit=8 if not specific else 3)
+            for i, s in enumerate(chosen, 1):
+                lines.append(f"{i}. {s.text} {node.marker}")
+                cites.append(self._citation(node, s))
+        return self._answer(question, "\n".join(lines), cites, route="task",
+                            passages=self._nodes_as_passages([self.plan.task(n) for n in numbers[:3]]))
+
+    def _answer_part(self, question: str, q: str, numeral: str) -> Answer:
+        part = self.plan.part(numeral)
+        nodes = [n for n in (part.intro, *part.subsections) if n is not None]
+        lines, cites = [], []
+        lines.append(f"{part.label}的主要内容：")
+        for node in nodes:
+            if node.kind == "subsection":
+                lines.append(f"{node.label} {node.marker}")
+                cites.append(self._heading_citation(node))
+            body = [s for s in node.sentences if not _is_heading(s, node)]
+            for s in body[:4]:
+                lines.append(f"- {s.text} {node.marker}")
+                cites.append(self._citation(node, s))
+        if part.tasks:
+            lines.append(f"本部分包括{len(part.tasks)}项任务：")
+            for t in part.tasks:
+                lines.append(f"- {t.label} {t.marker}")
+                cites.append(self._heading_citation(t))
+        return self._answer(question, "\n".join(lines), cites, route="part",
+                            passages=self._nodes_as_passages(nodes + part.tasks))
+
+    # --- retrieval ------------------------------------------------------
+    def _answer_search(self, question: str, q: str) -> Answer:
+        result = self.retriever.search(q)
+        passages = self._passages(result)
+        reason = self._out_of_scope(result)
+        top = result.hits[0].node
+        chosen = self._pick_sentences(top, result, limit=3) if not reason else []
+        if not reason and scope.asks_quantity(q) and not any(_has_quantity(s.text) for s in chosen):
+            reason = "asks for a number, place or person that the best passages do not state"
+        if reason:
+            return self._refuse(question, "规划中没有找到与这个问题直接相关的内容。", reason,
+                                self._suggest(result), passages=passages)
+        lines = [f"根据{self._where(top)}{top.marker}："]
+        cites = [self._heading_citation(top)]
+        for s in chosen:
+            lines.append(f"- {s.text} {top.marker}")
+            cites.append(self._citation(top, s))
+        related = [h.node for h in result.hits[1:4]
+                   if h.node.task is not None and h.score >= 0.85 * result.hits[0].score][:2]
+        if related:
+            lines.append("相关内容：")
+            for node in related:
+                best = self._pick_sentences(node, result, limit=1)
+                if best:
+                    lines.append(f"- {node.label}：{best[0].text} {node.marker}")
+                    cites.append(self._citation(node, best[0]))
+        return self._answer(question, "\n".join(lines), cites, route="search", passages=passages)
+
+    def _out_of_scope(self, result: SearchResult) -> str | None:
+        t = self.thresholds
+        if result.top_dense < t.hard_min_dense:
+            return f"best dense similarity {result.top_dense:.3f} < {t.hard_min_dense}"
+        if result.top_dense < t.min_dense and result.coverage < t.min_coverage:
+            return (f"best dense similarity {result.top_dense:.3f} < {t.min_dense} and "
+                    f"token coverage {result.coverage:.2f} < {t.min_coverage}")
+        return None
+
+    def _pick_sentences(self, node: Node, result: SearchResult | None, limit: int) -> list[Sentence]:
+        body = [s for s in node.sentences if not _is_heading(s, node)]
+        if result is None:
+            return body[:limit]
+        scores = result.sentence_scores(node)
+        best = max((scores.get(s.id, 0.0) for s in body), default=0.0)
+        ranked = sorted(body, key=lambda s: -scores.get(s.id, 0.0))[:limit]
+        ranked = [s for s in ranked if scores.get(s.id, 0.0) >= 0.6 * best] or ranked[:1]
+        return sorted(ranked, key=lambda s: s.start)
+
+    def _suggest(self, result: SearchResult) -> list[int]:
+        return [h.node.task for h in result.hits if h.node.task is not None][:3]
+
+    def _where(self, node: Node) -> str:
+        if node.task is not None:
+            part = self.plan.part_of(node)
+            return f"{node.label}" + (f"（{part.label}）" if part else "")
+        return node.label
+
+    # --- building answers ----------------------------------------------
+    def _citation(self, node: Node, s: Sentence) -> Citation:
+        return Citation(node.task, node.section, node.label, s.text, node.marker, node.id, s.start, s.end)
+
+    def _heading_citation(self, node: Node) -> Citation:
+        """Quote the node's title (or first sentence) as it stands in the corpus."""
+        i = node.text.find(node.title) if node.kind != "preamble" else -1
+        if i < 0:
+            s = node.sentences[0]
+            return self._citation(node, s)
+        start = node.start + i
+        return Citation(node.task, node.section, node.label, node.title, node.marker, node.id,
+                        start, start + len(node.title))
+
+    def _answer(self, question, text, cites, route, passages=None) -> Answer:
+        return Answer(question, text, False, _unique(cites), passages or [], route=route)
+
+    def _refuse(self, question, message, reason, suggestions, passages=None) -> Answer:
+        text = message
+        if suggestions:
+            names = "；".join(f"{self.plan.task(n).label} {self.plan.task(n).marker}" for n in suggestions)
+            text += f"\n可以参考相近的任务：{names}"
+        cites = [self._heading_citation(self.plan.task(n)) for n in suggestions]
+        return Answer(question, text, True, cites, passages or [], route="refuse",
+                      suggestions=list(suggestions), reason=reason)
+
+    def _refuse_search(self, question, q, reason) -> Answer:
+        """Refuse, pointing at the nearest tasks when any are reasonably close."""
+        message = {
+            "prompt injection": "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。",
+        }
+        text = next((v for k, v in message.items() if reason.startswith(k)),
+                    "规划中没有涉及这个问题的内容，我只能依据规划原文回答。")
+        if reason.startswith("prompt injection"):
+            return self._refuse(question, text, reason, [])
+        result = self.retriever.search(q)
+        near = self._suggest(result) if result.top_dense >= self.thresholds.min_dense else []
+        return self._refuse(question, text, reason, near, passages=self._passages(result))
+
+    def _passages(self, result: SearchResult) -> list[RetrievedPassage]:
+        return [RetrievedPassage(h.node.task, h.node.section, h.node.label, h.node.text, round(h.score, 4), h.node.id)
+                for h in result.hits[: self.top_k]]
+
+    def _nodes_as_passages(self, nodes: list[Node]) -> list[RetrievedPassage]:
+        return [RetrievedPassage(n.task, n.section, n.label, n.text, 1.0, n.id) for n in nodes]
+
+
+def _is_heading(s: Sentence, node: Node) -> bool:
+    """The task's own '19.标题。' sentence or a part heading line."""
+    return s.start == node.start and (node.kind in ("task", "part", "subsection")) and len(s.text) <= len(node.title) + 8
+
+
+def _has_quantity(text: str) -> bool:
+    return bool(re.search(r"\d|[一二三四五六七八九十百千万]+(个|项|所|家|名|位|次|类)|%", text))
+
+
+def _unique(cites: list[Citation]) -> list[Citation]:
+    seen, out = set(), []
+    for c in cites:
+        key = (c.node_id, c.start, c.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out

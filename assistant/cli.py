@@ -1,0 +1,114 @@
+"""The ``assistant`` command: ask, index, tasks, show, eval.
+
+Examples::
+
+    assistant ask "第19项任务要求什么？"
+    echo "哪些任务涉及乡村振兴" | assistant ask -
+    assistant ask --json "一共有多少项任务"
+    assistant show 19
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .config import Config
+from .errors import AssistantError
+
+EXAMPLES = """examples:
+  assistant ask "第19项任务要求什么？"
+  assistant ask --json "哪些任务涉及乡村振兴"
+  echo "一共有多少项任务" | assistant ask -
+  assistant tasks
+  assistant show 19
+  assistant index
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="assistant", description="规划助手：中国科协“十四五”规划问答（离线、带引用）",
+                                epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--home", help="data directory for the index (default: $ASSISTANT_HOME or a per-user cache dir)")
+    sub = p.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", help="the question, or - to read it from standard input")
+    ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
+    sub.add_parser("index", help="rebuild the search index")
+    sub.add_parser("tasks", help="list the 38 tasks")
+    show = sub.add_parser("show", help="print a task's full text")
+    show.add_argument("task", help="task number, e.g. 19 or 十九")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = Config()
+    if args.home:
+        from pathlib import Path
+
+        config.home = Path(args.home)
+    try:
+        return _run(args, config)
+    except AssistantError as e:
+        print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args, config: Config) -> int:
+    from .core import Assistant
+    from .text import cn_to_int
+
+    if args.command in ("tasks", "show"):
+        from .plan import Plan
+
+        plan = Plan.load(config.corpus_path)
+        if args.command == "tasks":
+            for part in plan.parts:
+                if part.tasks:
+                    print(part.label)
+                    for t in part.tasks:
+                        print(f"  {t.label}")
+            return 0
+        n = cn_to_int(args.task)
+        if n is None:
+            raise AssistantError(f"not a task number: {args.task!r}", f"“{args.task}”不是任务编号，请输入1到38之间的数字。")
+        node = plan.task(n)
+        part = plan.part_of(node)
+        print(f"{node.label}（{part.label}）" if part else node.label)
+        print(node.text)
+        return 0
+
+    if args.command == "index":
+        from .index import build_index
+        from .plan import Plan
+        from .text import load_tokenizer
+
+        plan = Plan.load(config.corpus_path)
+        tok = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))
+        index = build_index(config, plan, tok)
+        print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
+        return 0
+
+    question = args.question
+    if question == "-":
+        data = sys.stdin.buffer.read()
+        question = data.decode("utf-8", errors="strict") if data else ""
+    bot = Assistant(config)
+    answer = bot.ask(question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(answer.text)
+        if answer.citations:
+            print("\n引用：")
+            for c in answer.citations:
+                if c.quote != c.label.split(" ", 1)[-1]:
+                    print(f"  {c.marker} {c.label}：“{c.quote}”")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""``Assistant``: the Python API every interface builds on.
+
+>>> bot = Assistant()                                  # doctest: +SKIP
+>>> bot.ask("第19项任务要求什么？").citations[0].task    # doctest: +SKIP
+19
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .answer import ExtractiveAnswerer, Thresholds
+from .config import Config
+from .errors import InputError
+from .index import build_index, open_index
+from .models import Answer
+from .plan import Node, Plan
+from .retrieve import DEFAULT_FUSION, Fusion, Retriever
+from .text import load_tokenizer
+
+
+class Assistant:
+    """Answers questions about the plan from the bundled corpus, offline."""
+
+    def __init__(self, config: Config | None = None, *, home: str | Path | None = None,
+                 fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds()):
+        self.config = config or Config()
+        if home is not None:
+            self.config.home = Path(home)
+        self.plan = Plan.load(self.config.corpus_path)
+        self.tokenizer = load_tokenizer(str(self.config.home / "jieba"), str(self.config.userdict),
+                                        str(self.config.stopwords))
+        self.index = open_index(self.config, self.plan, self.tokenizer)
+        self.retriever = Retriever(self.plan, self.index, fusion)
+        self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
+
+    def ask(self, question: str) -> Answer:
+        """Answer one question; raise InputError for empty, non-text or over-long input."""
+        return self.answerer.answer(self.check_question(question))
+
+    def check_question(self, question) -> str:
+        if isinstance(question, bytes):
+            try:
+                question = question.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("question is not UTF-8 text", "问题不是有效的文本（需要UTF-8编码）。") from None
+        if not isinstance(question, str):
+            raise InputError(f"question must be a string, not {type(question).__name__}",
+                             "问题必须是文本。")
+        if "\x00" in question:
+            raise InputError("question contains NUL bytes (binary data?)", "问题包含二进制数据，请输入文字。")
+        if not question.strip():
+            raise InputError("question is empty", "问题为空，请输入您想了解的规划内容。")
+        limit = self.config.max_question_chars
+        if len(question) > limit:
+            raise InputError(f"question is {len(question)} characters; the limit is {limit}",
+                             f"问题太长（{len(question)}字），请精简到{limit}字以内。")
+        return question
+
+    def rebuild_index(self) -> None:
+        self.index = build_index(self.config, self.plan, self.tokenizer)
+        self.retriever = Retriever(self.plan, self.index, self.retriever.fusion)
+        self.answerer.retriever = self.retriever
+
+    def tasks(self) -> list[Node]:
+        return self.plan.tasks
+
+    def task(self, number: int) -> Node:
+        return self.plan.task(number)

