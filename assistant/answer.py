@@ -77,12 +77,20 @@ class ExtractiveAnswerer:
             return structural
         if refs.tasks:
             return self._answer_tasks(question, q, refs.tasks)
+        titled = self._title_in(q)
+        if titled is not None and not refs.parts:
+            task, span = titled
+            return self._answer_tasks(question, q, [task], strip=span)
         if refs.parts:
             return self._answer_part(question, q, refs.parts[0])
         return self._answer_search(question, q)
 
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
+        if not refs and LIST_TASKS.search(q):
+            part = self._part_named(q)
+            if part is not None:
+                return self._list_part_tasks(question, part)
         if COUNT_TASKS.search(q) and not refs:
             return self._list_all(question, count_only=True)
         if COUNT_PARTS.search(q) and not refs:
@@ -93,10 +101,6 @@ class ExtractiveAnswerer:
             return self._list_part_tasks(question, refs.parts[0])
         if not refs and TERM_SCAN.search(q):
             return self._term_scan(question, q)
-        if not refs and LIST_TASKS.search(q):
-            part = self._part_named(q)
-            if part is not None:
-                return self._list_part_tasks(question, part)
         return None
 
     def _part_named(self, q: str) -> str | None:
@@ -145,18 +149,21 @@ class ExtractiveAnswerer:
             return self._answer_part(question, normalize(question), numeral)
         lines = [f"{part.label}共包括{len(part.tasks)}项任务："]
         cites = []
-        if part.intro:
-            cites.append(self._heading_citation(part.intro))
-            lines[0] = f"{part.label}{part.intro.marker}共包括{len(part.tasks)}项任务："
         for t in part.tasks:
             lines.append(f"- {t.label} {t.marker}")
             cites.append(self._heading_citation(t))
+        if part.intro:
+            lines[0] = f"{part.label}{part.intro.marker}共包括{len(part.tasks)}项任务："
+            cites.append(self._heading_citation(part.intro))
         return self._answer(question, "\n".join(lines), cites, route="aggregate")
 
     def _term_scan(self, question: str, q: str) -> Answer | None:
-        term = TERM_NOISE.sub("", q)
+        quoted = re.search(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
+        term = quoted.group(1) if quoted else TERM_NOISE.sub("", q)
         if len(term) < 2:
             return None
+        if re.search(r"…|\.\.\.|×|x{2}|X{2}|＊|\*", term):
+            return self._title_pattern(question, term)
         variants = [term]
         for part in re.split(r"或|及|以及|、", term):
             if len(part) >= 2 and part not in variants:
@@ -183,10 +190,42 @@ class ExtractiveAnswerer:
             cites.append(self._citation(t, s))
         return self._answer(question, "\n".join(lines), cites, route="term")
 
+    def _title_pattern(self, question: str, term: str) -> Answer | None:
+        """Tasks whose title fits a pattern such as “实施……工程” or “××中国”."""
+        parts = [re.escape(p) for p in re.split(r"(?:…|\.\.\.|×|x|X|＊|\*)+", term)]
+        pattern = re.compile(".{1,20}?".join(parts))
+        hits = [t for t in self.plan.tasks if pattern.search(t.title)]
+        if not hits:
+            return None
+        lines = [f"规划中名称符合“{term}”的任务有{len(hits)}项："]
+        cites = []
+        for t in hits:
+            lines.append(f"- {t.label} {t.marker}")
+            cites.append(self._heading_citation(t))
+        return self._answer(question, "\n".join(lines), cites, route="term")
+
     # --- routed task / part --------------------------------------------
-    def _answer_tasks(self, question: str, q: str, numbers: list[int]) -> Answer:
+    def _title_in(self, q: str) -> tuple[int, str] | None:
+        """A task named by most of its title (≥ 70 %, ≥ 5 characters): (number, matched text)."""
+        best = None
+        for t in self.plan.tasks:
+            title = t.title.replace('"', "")
+            q_plain = q.replace('"', "").replace("“", "").replace("”", "")
+            floor = max(5, -(-7 * len(title) // 10))
+            for size in range(len(title), floor - 1, -1):
+                span = next((title[i:i + size] for i in range(len(title) - size + 1)
+                             if title[i:i + size] in q_plain), None)
+                if span:
+                    score = size / len(title)
+                    if best is None or score > best[0]:
+                        best = (score, t.task, span)
+                    break
+        return (best[1], best[2]) if best else None
+
+    def _answer_tasks(self, question: str, q: str, numbers: list[int], strip: str = "") -> Answer:
         lines, cites = [], []
-        specific = not GENERIC.match(re.sub(r"第.{1,4}(项|条)(重点)?(任务)?|任务\s*\S{1,4}", "", q, count=0) or "")
+        rest = re.sub(r"第.{1,4}(项|条)(重点)?(任务)?|任务\s*\S{1,4}", "", q.replace('"', "").replace(strip, ""))
+        specific = not GENERIC.match(rest or "")
         result = self.retriever.search(q) if specific else None
         for n in numbers[:3]:
             node = self.plan.task(n)
@@ -229,6 +268,8 @@ class ExtractiveAnswerer:
         reason = self._out_of_scope(result)
         top = result.hits[0].node
         chosen = self._pick_sentences(top, result, limit=3) if not reason else []
+        if not reason and any(y not in top.text for y in scope.years(q)):
+            reason = "asks about a year that the best passage does not mention"
         if not reason and scope.asks_quantity(q) and not any(_has_quantity(s.text) for s in chosen):
             reason = "asks for a number, place or person that the best passages do not state"
         if reason:

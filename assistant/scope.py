@@ -26,7 +26,12 @@ OTHER_ORG = re.compile(
     r"[^\s科]{1,8}(?:部|委|局|署|大学|公司|集团))的.{0,12}(规划|政策|计划|方案)")
 WRITING = re.compile(r"(帮我|给我|替我|请你?)(写|编|做|翻译|推荐|生成|起草)|写一(份|篇|个|段)|推荐几")
 MONEY = re.compile(r"多少(亿|万|钱|元|资金|经费|补贴|预算)|经费(总额|是多少|有多少)|拨(了|款)?多少|预算(是)?多少|(股价|价格|工资|薪水)")
-YEAR = re.compile(r"(19|20)\d{2}(?=年)")
+YEAR = re.compile(r"(?:19|20)\d{2}(?=年)")
+
+
+def years(q: str) -> list[str]:
+    """Four-digit years written with 年: '2035年公民…' → ['2035']."""
+    return YEAR.findall(q)
 
 
 def injection(q: str) -> str | None:
@@ -58,7 +63,7 @@ def unknown_year(q: str, corpus: str) -> str | None:
     return None
 
 
-QUANTITY = re.compile(r"多少|几(个|所|家|名|位|次|部|人|天|年|座)|比例|百分之|数量|哪个城市|在哪(里|儿)?举办|谁")
+QUANTITY = re.compile(r"多少|(?<!哪)几(个|所|家|名|位|次|部|人|天|年|座)|比例|百分之|数量|哪个城市|在哪(里|儿)?举办|谁")
 
 
 def asks_quantity(q: str) -> bool:
