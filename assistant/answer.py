@@ -31,7 +31,7 @@ LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|�
 COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
 ALL_TASKS = re.compile(r"(所有|全部|全部的|38项|三十八项)(重点)?任务")
-TERM_SCAN = re.compile(r"哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
+TERM_SCAN = re.compile(r"任务(都)?有哪些|哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
 TERM_NOISE = re.compile(
     r"规划(中|里|里面)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
     r"提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|和|与|跟|同|的|中|里|都|有|了|呢|吗|是|问题|方面|内容|"
@@ -55,7 +55,7 @@ class ExtractiveAnswerer:
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
             return self._refuse(question, "问题中没有可识别的文字，请用中文描述您想了解的规划内容。",
                                 "no letters, digits or Chinese characters in the question", [])
-        for test in (scope.injection, scope.other_plan, scope.writing_request):
+        for test in (scope.injection, scope.other_plan, scope.writing_request, scope.officeholder):
             reason = test(q)
             if reason:
                 return self._refuse_search(question, q, reason)
@@ -77,6 +77,9 @@ class ExtractiveAnswerer:
             return structural
         if refs.tasks:
             return self._answer_tasks(question, q, refs.tasks)
+        for node in self.plan.nodes:
+            if node.kind == "subsection" and node.title in q and not refs:
+                return self._answer_node(question, q, node)
         titled = self._title_in(q)
         if titled is not None and not refs.parts:
             task, span = titled
@@ -262,11 +265,15 @@ class ExtractiveAnswerer:
                             passages=self._nodes_as_passages(nodes + part.tasks))
 
     # --- retrieval ------------------------------------------------------
-    def _answer_search(self, question: str, q: str) -> Answer:
+    def _answer_node(self, question: str, q: str, node: Node) -> Answer:
+        """A section named by its title, e.g. 指导思想 → 二(一)."""
+        return self._answer_search(question, q, top=node)
+
+    def _answer_search(self, question: str, q: str, top: Node | None = None) -> Answer:
         result = self.retriever.search(q)
         passages = self._passages(result)
-        reason = self._out_of_scope(result)
-        top = result.hits[0].node
+        reason = self._out_of_scope(result) if top is None else None
+        top = top or result.hits[0].node
         chosen = self._pick_sentences(top, result, limit=3) if not reason else []
         if not reason and any(y not in top.text for y in scope.years(q)):
             reason = "asks about a year that the best passage does not mention"

@@ -46,5 +46,9 @@ class Config:
         return self.corpus_dir / "userdict.txt"
 
     @property
+    def synonyms(self) -> Path:
+        return self.corpus_dir / "synonyms.txt"
+
+    @property
     def index_dir(self) -> Path:
         return self.home / "index"

@@ -14,7 +14,7 @@ from .errors import InputError
 from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
-from .retrieve import DEFAULT_FUSION, Fusion, Retriever
+from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms
 from .text import load_tokenizer
 
 
@@ -30,7 +30,7 @@ class Assistant:
         self.tokenizer = load_tokenizer(str(self.config.home / "jieba"), str(self.config.userdict),
                                         str(self.config.stopwords))
         self.index = open_index(self.config, self.plan, self.tokenizer)
-        self.retriever = Retriever(self.plan, self.index, fusion)
+        self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
 
     def ask(self, question: str) -> Answer:
@@ -58,7 +58,7 @@ class Assistant:
 
     def rebuild_index(self) -> None:
         self.index = build_index(self.config, self.plan, self.tokenizer)
-        self.retriever = Retriever(self.plan, self.index, self.retriever.fusion)
+        self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms)
         self.answerer.retriever = self.retriever
 
     def tasks(self) -> list[Node]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -91,7 +92,9 @@ class SearchResult:
 
 
 class Retriever:
-    def __init__(self, plan: Plan, index: SearchIndex, fusion: Fusion = DEFAULT_FUSION):
+    def __init__(self, plan: Plan, index: SearchIndex, fusion: Fusion = DEFAULT_FUSION,
+                 synonyms: dict[str, list[str]] | None = None):
+        self.synonyms = synonyms or {}
         self.plan = plan
         self.index = index
         self.fusion = fusion
@@ -103,6 +106,7 @@ class Retriever:
         fusion = fusion or self.fusion
         query = normalize(question)
         tokens = self.index.tokenizer.tokens(query)
+        tokens = tokens + [t for w in tokens for t in self.synonyms.get(w, ()) if t not in tokens]
         dense_p = self.index.dense_scores(embed_query(query))
         bm25_p = self.index.bm25_scores(tokens)
         dense_u = self._per_unit(dense_p)
@@ -114,18 +118,63 @@ class Retriever:
                             dense_p, bm25_p, self.index.passages)
 
     def _literal_bonus(self, query: str) -> np.ndarray:
-        """Numbers and years in the question (2025年, 15%) favour units that state them."""
+        """Literal evidence the embeddings and BM25 blur:
+
+        - numbers and years in the question (2025年, 15%) favour units that state them;
+        - the longest run of ≥ 8 characters copied from the plan favours the few units holding it;
+        - the colophon (抄送, 印发) is ranked last unless the question is about issuing the document.
+        """
         bonus = np.zeros(len(self.units), dtype=np.float32)
-        for num in set(re.findall(r"\d+(?:\.\d+)?%?", query)):
+        for num in set(re.findall(r"\d+(?:\.\d+)?%?年?", query)):
             has = np.array([num in n.text for n in self.units])
             if 0 < has.sum() < len(self.units) / 4:
+                bonus += (0.4 if num.endswith("年") else 0.2) * has
+        span = _longest_copied(query[:60], self.plan.text)
+        if span:
+            has = np.array([span in n.text for n in self.units])
+            if 0 < has.sum() <= 3:
                 bonus += 0.2 * has
+        if not re.search(r"印发|发文|文号|通知|落款|抄送|办公厅", query):
+            bonus -= 1.0 * np.array([n.kind == "colophon" for n in self.units])
         return bonus
 
     def _per_unit(self, passage_scores: np.ndarray) -> np.ndarray:
         out = np.full(len(self.units), -np.inf, dtype=np.float32)
         np.maximum.at(out, self._passage_unit, passage_scores)
         return out
+
+
+def _longest_copied(query: str, text: str, shortest: int = 8) -> str:
+    """The longest substring of the query (≥ ``shortest`` chars) found verbatim in ``text``.
+
+    >>> _longest_copied("规划纲要在规划里怎么提的", "实施《全民科学素质行动规划纲要》", 4)
+    '规划纲要'
+    """
+    for size in range(len(query), shortest - 1, -1):
+        for i in range(len(query) - size + 1):
+            if query[i:i + size] in text:
+                return query[i:i + size]
+    return ""
+
+
+def load_synonyms(path) -> dict[str, list[str]]:
+    """Lay words → the plan's own terms, for BM25 query expansion.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.txt"; _ = f.write_text("# c\n杂志\t期刊\n", "utf-8")
+    >>> load_synonyms(f)
+    {'杂志': ['期刊']}
+    """
+    out: dict[str, list[str]] = {}
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            word, terms = line.split("\t", 1)
+            out[word.strip()] = terms.split()
+    return out
 
 
 def fuse(dense: np.ndarray, bm25: np.ndarray, fusion: Fusion) -> np.ndarray:

@@ -63,7 +63,15 @@ def unknown_year(q: str, corpus: str) -> str | None:
     return None
 
 
-QUANTITY = re.compile(r"多少|(?<!哪)几(个|所|家|名|位|次|部|人|天|年|座)|比例|百分之|数量|哪个城市|在哪(里|儿)?举办|谁")
+QUANTITY = re.compile(r"多少|(?<!哪)几(个|所|家|名|位|次|部|人|天|年|座)|比例|百分之|数量|哪个城市|在哪(里|儿)?举办|是谁|(?<!由)谁(?!来)")
+
+
+OFFICEHOLDER = re.compile(r"(主席|书记|部长|院长|理事长|负责人|领导人?|秘书长)(是谁|叫什么)|谁(是|担任|当)")
+
+
+def officeholder(q: str) -> str | None:
+    """The plan names no officeholders."""
+    return "asks who holds an office; the plan names no officeholders" if OFFICEHOLDER.search(q) else None
 
 
 def asks_quantity(q: str) -> bool:
