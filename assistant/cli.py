@@ -94,8 +94,7 @@ def _run(args, config: Config) -> int:
 
     question = args.question
     if question == "-":
-        data = sys.stdin.buffer.read()
-        question = data.decode("utf-8", errors="strict") if data else ""
+        question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
     bot = Assistant(config)
     answer = bot.ask(question)
     if args.json:

@@ -33,7 +33,7 @@ class Assistant:
         self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str | bytes) -> Answer:
         """Answer one question; raise InputError for empty, non-text or over-long input."""
         return self.answerer.answer(self.check_question(question))
 
