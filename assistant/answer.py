@@ -30,12 +30,14 @@ class Thresholds:
 LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
 COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
-ALL_TASKS = re.compile(r"(所有|全部|全部的|38项|三十八项)(重点)?任务")
-TERM_SCAN = re.compile(r"任务(都)?有哪些|哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
+ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<!第)(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
+TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
 TERM_NOISE = re.compile(
-    r"规划(中|里|里面)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
-    r"提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|和|与|跟|同|的|中|里|都|有|了|呢|吗|是|问题|方面|内容|"
-    r"[?？!！。,，、:：\s\"“”]")
+    r"规划(中|里面|里)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
+    r"有没有|是否|有无|没有|任务(都)?有哪些|提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|问题|方面|内容|"
+    r"[?？!！。,，:：\s\"“”]")
+# single characters that are noise only at the edges of a term (科普中国 keeps its 中)
+TERM_EDGE = "的了呢吗中里都有是和与跟同对在"
 GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
                      r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|怎么|落实|做|干|说的|讲的|是什么|\?|？|what|does|say|is|about|\s)*$",
                      re.IGNORECASE)
@@ -98,7 +100,8 @@ class ExtractiveAnswerer:
             return self._list_all(question, count_only=True)
         if COUNT_PARTS.search(q) and not refs:
             return self._list_parts(question)
-        if ALL_TASKS.search(q) and not refs:
+        every = ALL_TASKS.search(q)
+        if every and (not refs or refs.tasks == [self.plan.task_count]):
             return self._list_all(question)
         if refs.parts and not refs.tasks and LIST_TASKS.search(q):
             return self._list_part_tasks(question, refs.parts[0])
@@ -162,7 +165,7 @@ class ExtractiveAnswerer:
 
     def _term_scan(self, question: str, q: str) -> Answer | None:
         quoted = re.search(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
-        term = quoted.group(1) if quoted else TERM_NOISE.sub("", q)
+        term = quoted.group(1) if quoted else TERM_NOISE.sub("", q).strip(TERM_EDGE + "、")
         if len(term) < 2:
             return None
         if re.search(r"…|\.\.\.|×|x{2}|X{2}|＊|\*", term):
@@ -172,18 +175,13 @@ class ExtractiveAnswerer:
             if len(part) >= 2 and part not in variants:
                 variants.append(part)
         words = self.retriever.index.tokenizer.tokens(term)
-        hits: list[tuple[Node, Sentence]] = []
-        for t in self.plan.tasks:
-            for s in t.sentences[1:]:
-                if any(v in s.text for v in variants):
-                    hits.append((t, s))
-                    break
+        hits = self._scan(lambda text: any(v in text for v in variants))
         if not hits and len(words) > 1:
-            for t in self.plan.tasks:
-                for s in t.sentences[1:]:
-                    if all(w in s.text for w in words):
-                        hits.append((t, s))
-                        break
+            hits = self._scan(lambda text: all(w in text for w in words))
+        unknown = not self.retriever.index.known_tokens(self.retriever.expand(words))
+        if not hits and (unknown or len(term) <= 4):
+            return self._refuse(question, f"规划中没有任务提到“{term}”。",
+                                f"no task mentions {term!r} (nor all of its words)", [])
         if not hits:
             return None  # let retrieval answer and, if need be, refuse
         lines = [f"规划中有{len(hits)}项任务提到“{term}”："]
@@ -192,6 +190,17 @@ class ExtractiveAnswerer:
             lines.append(f"- {t.label}：{s.text} {t.marker}")
             cites.append(self._citation(t, s))
         return self._answer(question, "\n".join(lines), cites, route="term")
+
+    def _scan(self, matches) -> list[tuple[Node, Sentence]]:
+        """Every task with a matching sentence: its first matching body sentence,
+        else its heading (a term that appears only in the title)."""
+        hits = []
+        for t in self.plan.tasks:
+            found = [s for s in t.sentences if matches(s.text)]
+            body = [s for s in found if not _is_heading(s, t)]
+            if found:
+                hits.append((t, (body or found)[0]))
+        return hits
 
     def _title_pattern(self, question: str, term: str) -> Answer | None:
         """Tasks whose title fits a pattern such as “实施……工程” or “××中国”."""

@@ -6,17 +6,18 @@ The gold file is JSON lines: ``{"id", "category", "question", "gold_tasks",
 
 Formulas (over answerable items unless said otherwise):
 
-- hit@k: share of items whose top-k ranked units include a gold unit.
-  >>> hit_at_k(["task-3", "task-19"], {"task-19"}, 1), hit_at_k(["task-3", "task-19"], {"task-19"}, 5)
-  (0.0, 1.0)
-- MRR@10: mean of 1/rank of the first gold unit within the top 10 (0 if none).
-  >>> reciprocal_rank(["task-3", "task-19"], {"task-19"})
-  0.5
-- refusal accuracy: share of must_refuse items that were refused;
-  false-refusal rate: share of answerable items that were refused.
-- quote validity: share of citations whose quote occurs verbatim (whitespace
-  aside) in the corpus text of the cited node.
+- hit@k: share of items whose top-k ranked units include a gold unit;
+- MRR@10: mean of 1/rank of the first gold unit within the top 10 (0 if none);
+- refusal recall: share of must_refuse items that were refused;
+  false-refusal rate: share of answerable items that were refused;
+- quote validity: share of citations whose quote is exactly the corpus text
+  at the cited offsets and lies inside the cited node;
 - answer_contains accuracy: share of items whose answer holds every listed fact.
+
+>>> hit_at_k(["task-3", "task-19"], {"task-19"}, 1), hit_at_k(["task-3", "task-19"], {"task-19"}, 5)
+(0.0, 1.0)
+>>> reciprocal_rank(["task-3", "task-19"], {"task-19"})
+0.5
 """
 from __future__ import annotations
 

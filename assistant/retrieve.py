@@ -105,8 +105,7 @@ class Retriever:
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
         query = normalize(question)
-        tokens = self.index.tokenizer.tokens(query)
-        tokens = tokens + [t for w in tokens for t in self.synonyms.get(w, ()) if t not in tokens]
+        tokens = self.expand(self.index.tokenizer.tokens(query))
         dense_p = self.index.dense_scores(embed_query(query))
         bm25_p = self.index.bm25_scores(tokens)
         dense_u = self._per_unit(dense_p)
@@ -116,6 +115,10 @@ class Retriever:
         hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
         return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
                             dense_p, bm25_p, self.index.passages)
+
+    def expand(self, tokens: list[str]) -> list[str]:
+        """Add the plan's own terms for lay words (年轻 → 青年)."""
+        return tokens + [t for w in tokens for t in self.synonyms.get(w, ()) if t not in tokens]
 
     def _literal_bonus(self, query: str) -> np.ndarray:
         """Literal evidence the embeddings and BM25 blur:
@@ -158,7 +161,7 @@ def _longest_copied(query: str, text: str, shortest: int = 8) -> str:
 
 
 def load_synonyms(path) -> dict[str, list[str]]:
-    """Lay words → the plan's own terms, for BM25 query expansion.
+    r"""Lay words → the plan's own terms, for BM25 query expansion.
 
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.txt"; _ = f.write_text("# c\n杂志\t期刊\n", "utf-8")
