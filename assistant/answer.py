@@ -70,7 +70,7 @@ class ExtractiveAnswerer:
         if bad_parts:
             return self._refuse(question, f"规划正文共有{int_to_cn(len(self.plan.parts))}个部分，没有第{bad_parts[0]}部分。",
                                 f"part {bad_parts[0]} does not exist", [])
-        for test in (scope.money, scope.unknown_year):
+        for test in (scope.money, scope.unknown_year, scope.unknown_ordinal):
             reason = test(q, self.plan.text)
             if reason:
                 return self._refuse_search(question, q, reason)
@@ -286,8 +286,8 @@ class ExtractiveAnswerer:
         chosen = self._pick_sentences(top, result, limit=3) if not reason else []
         if not reason and any(y not in top.text for y in scope.years(q)):
             reason = "asks about a year that the best passage does not mention"
-        if not reason and scope.asks_quantity(q) and not any(_has_quantity(s.text) for s in chosen):
-            reason = "asks for a number, place or person that the best passages do not state"
+        if not reason:
+            reason = scope.unsupported_ask(q, [s.text for s in chosen])
         if reason:
             return self._refuse(question, "规划中没有找到与这个问题直接相关的内容。", reason,
                                 self._suggest(result), passages=passages)
@@ -321,6 +321,10 @@ class ExtractiveAnswerer:
         if result is None:
             return body[:limit]
         scores = result.sentence_scores(node)
+        words = [t for t in result.known_tokens if len(t) >= 2 and not t.isdigit()]
+        for s in body:  # a question after a number, date or place wants the relevant sentence that has one
+            if any(t in s.text for t in words) and scope.has_asked_evidence(result.query, s.text):
+                scores[s.id] = scores.get(s.id, 0.0) + 1.0
         best = max((scores.get(s.id, 0.0) for s in body), default=0.0)
         ranked = sorted(body, key=lambda s: -scores.get(s.id, 0.0))[:limit]
         ranked = [s for s in ranked if scores.get(s.id, 0.0) >= 0.6 * best] or ranked[:1]
@@ -385,10 +389,6 @@ class ExtractiveAnswerer:
 def _is_heading(s: Sentence, node: Node) -> bool:
     """The task's own '19.标题。' sentence or a part heading line."""
     return s.start == node.start and (node.kind in ("task", "part", "subsection")) and len(s.text) <= len(node.title) + 8
-
-
-def _has_quantity(text: str) -> bool:
-    return bool(re.search(r"\d|[一二三四五六七八九十百千万]+(个|项|所|家|名|位|次|类)|%", text))
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:

@@ -1,8 +1,7 @@
-"""``Assistant``: the Python API every interface builds on.
+"""``Assistant``: the Python API every interface builds on::
 
->>> bot = Assistant()                                  # doctest: +SKIP
->>> bot.ask("第19项任务要求什么？").citations[0].task    # doctest: +SKIP
-19
+    bot = Assistant()                              # bundled corpus, offline
+    bot.ask("第19项任务要求什么？").citations[0].task  # → 19
 """
 from __future__ import annotations
 

@@ -25,12 +25,13 @@ from .text import normalize
 class Fusion:
     """How dense and BM25 ranks are combined.
 
-    ``linear``: score = w·norm(dense) + (1−w)·norm(bm25), norm = min-max over units.
+    ``linear``: score = w·mean_g norm(dense_g) + (1−w)·norm(bm25), norm = min-max over
+    units, g the passage grains (whole section, sentence windows).
     ``rrf``: score = w/(k + rank_dense) + (1−w)/(k + rank_bm25), ranks from 1.
     """
 
     method: str = "linear"
-    dense_weight: float = 0.6
+    dense_weight: float = 0.5
     rrf_k: int = 10
 
     def __post_init__(self):
@@ -101,6 +102,7 @@ class Retriever:
         self.units = [n for n in plan.nodes]
         self._unit_row = {n.id: i for i, n in enumerate(self.units)}
         self._passage_unit = np.array([self._unit_row[p.node_id] for p in index.passages])
+        self._section_rows = np.array([p.grain == "section" for p in index.passages])
 
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
@@ -109,8 +111,10 @@ class Retriever:
         dense_p = self.index.dense_scores(embed_query(query))
         bm25_p = self.index.bm25_scores(tokens)
         dense_u = self._per_unit(dense_p)
+        dense_grains = np.stack([self._per_unit(dense_p, self._section_rows),
+                                 self._per_unit(dense_p, ~self._section_rows)])
         bm25_u = self._per_unit(bm25_p)
-        fused = fuse(dense_u, bm25_u, fusion) + self._literal_bonus(query)
+        fused = fuse(dense_grains, bm25_u, fusion) + self._literal_bonus(query)
         order = np.argsort(-fused, kind="stable")
         hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
         return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
@@ -141,9 +145,13 @@ class Retriever:
             bonus -= 1.0 * np.array([n.kind == "colophon" for n in self.units])
         return bonus
 
-    def _per_unit(self, passage_scores: np.ndarray) -> np.ndarray:
+    def _per_unit(self, passage_scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        """Best passage score of each unit (over ``rows`` only, when given)."""
         out = np.full(len(self.units), -np.inf, dtype=np.float32)
-        np.maximum.at(out, self._passage_unit, passage_scores)
+        if rows is None:
+            np.maximum.at(out, self._passage_unit, passage_scores)
+        else:
+            np.maximum.at(out, self._passage_unit[rows], passage_scores[rows])
         return out
 
 
@@ -181,15 +189,22 @@ def load_synonyms(path) -> dict[str, list[str]]:
 
 
 def fuse(dense: np.ndarray, bm25: np.ndarray, fusion: Fusion) -> np.ndarray:
-    """Combine unit scores; see ``Fusion`` for the formulas."""
+    """Combine unit scores; see ``Fusion`` for the formulas.
+
+    ``dense`` is one row of unit scores, or one row per passage grain (whole
+    section, sentence windows); ``linear`` averages the grains' normalised
+    scores, the other methods use each unit's best grain.
+    """
+    grains = np.atleast_2d(dense)
+    best = grains.max(axis=0)
     if fusion.method == "dense":
-        return dense.copy()
+        return best
     if fusion.method == "bm25":
-        return bm25 + 1e-6 * dense  # dense breaks ties (e.g. no known tokens)
+        return bm25 + 1e-6 * best  # dense breaks ties (e.g. no known tokens)
     w = fusion.dense_weight
     if fusion.method == "rrf":
-        return w / (fusion.rrf_k + _ranks(dense)) + (1 - w) / (fusion.rrf_k + _ranks(bm25))
-    return w * _minmax(dense) + (1 - w) * _minmax(bm25)
+        return w / (fusion.rrf_k + _ranks(best)) + (1 - w) / (fusion.rrf_k + _ranks(bm25))
+    return w * np.mean([_minmax(g) for g in grains], axis=0) + (1 - w) * _minmax(bm25)
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

@@ -52,7 +52,8 @@ def main() -> int:
         print(f"\n{name} by category\n")
         print(table(per_category(bot.plan, rows)))
     routed = [r for r in ours if r.item["category"] == "task_number" and r.item["gold_tasks"]]
-    routing = sum(hit_at_k(r.ranked, gold_units(bot.plan, r.item), 1) for r in routed) / len(routed)
+    routing = (sum(hit_at_k(r.ranked, gold_units(bot.plan, r.item), 1) for r in routed) / len(routed)
+               if routed else float("nan"))
     print(f"\ntask-number questions routed to the right task: {routing:.3f} ({len(routed)})")
     misses = [r for r in ours if (r.item["must_refuse"] != r.refused) or
               (gold_units(bot.plan, r.item) and not hit_at_k(r.ranked, gold_units(bot.plan, r.item), 1))]
@@ -66,7 +67,7 @@ def main() -> int:
     failed = [f"{k} {m[k]:.3f} < {v}" for k, v in TARGETS.items() if m[k] < v]
     if m["false_refusal"] > MAX_FALSE_REFUSAL:
         failed.append(f"false_refusal {m['false_refusal']:.3f} > {MAX_FALSE_REFUSAL}")
-    if routing < 1.0:
+    if routing == routing and routing < 1.0:
         failed.append(f"task-number routing {routing:.3f} < 1.0")
     print("\n" + ("FAILED: " + "; ".join(failed) if failed else "all targets met"))
     return 1 if failed else 0

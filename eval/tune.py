@@ -24,15 +24,14 @@ def main(path: str) -> None:
     bot = Assistant()
     items = [i for i in load_gold(Path(path)) if i["category"] != "conversation"]
     cache = []
+    r = bot.retriever
     for item in items:
-        res = bot.retriever.search(item["question"])
-        units = [h.node.id for h in res.hits]
-        dense = np.array([h.dense for h in res.hits])
-        bm25 = np.array([h.bm25 for h in res.hits])
-        literal = bot.retriever._literal_bonus(res.query)
-        order = {n.id: i for i, n in enumerate(bot.retriever.units)}
-        lit = np.array([literal[order[u]] for u in units])
-        cache.append((item, units, dense, bm25, lit, res))
+        res = r.search(item["question"])
+        dense_p, bm25_p = res.passage_dense, res.passage_bm25
+        dense = np.stack([r._per_unit(dense_p, r._section_rows), r._per_unit(dense_p, ~r._section_rows)])
+        bm25 = r._per_unit(bm25_p)
+        lit = r._literal_bonus(res.query)
+        cache.append((item, [u.id for u in r.units], dense, bm25, lit, res))
     answerable = [c for c in cache if not c[0]["must_refuse"] and gold_units(bot.plan, c[0])
                   and not find_refs(c[0]["question"])]
     print(f"{len(answerable)} answerable questions without a task/part reference")
