@@ -30,17 +30,21 @@ class Thresholds:
 LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
 COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
-ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<!第)(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
+ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
 TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
 TERM_NOISE = re.compile(
     r"规划(中|里面|里)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
     r"有没有|是否|有无|没有|任务(都)?有哪些|提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|问题|方面|内容|"
     r"[?？!！。,，:：\s\"“”]")
 # single characters that are noise only at the edges of a term (科普中国 keeps its 中)
-TERM_EDGE = "的了呢吗中里都有是和与跟同对在"
+TERM_EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提"
+WILDCARD = re.compile(r"…|\.{3}|×|＊|\*")
 GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
                      r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|怎么|落实|做|干|说的|讲的|是什么|\?|？|what|does|say|is|about|\s)*$",
                      re.IGNORECASE)
+
+
+MISSING_ZH = {"number": "具体数字", "date": "具体日期", "place": "具体地点", "document number": "文号"}
 
 
 class ExtractiveAnswerer:
@@ -49,7 +53,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.thresholds = thresholds
         self.top_k = top_k
-        self.corpus_compact = compact(plan.text)
+        self.common_words = _common_words(plan, retriever.index.tokenizer)
 
     # --- entry point ----------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -57,11 +61,14 @@ class ExtractiveAnswerer:
         if not re.search(r"[\u4e00-\u9fffA-Za-z0-9]", q):
             return self._refuse(question, "问题中没有可识别的文字，请用中文描述您想了解的规划内容。",
                                 "no letters, digits or Chinese characters in the question", [])
-        for test in (scope.injection, scope.other_plan, scope.writing_request, scope.officeholder):
+        for test in (scope.injection, scope.writing_request, scope.officeholder):
             reason = test(q)
             if reason:
                 return self._refuse_search(question, q, reason)
-        refs = find_refs(q)
+        reason = scope.other_plan(q, self.plan.text)
+        if reason:
+            return self._refuse_search(question, q, reason)
+        refs = self._resolve_positions(find_refs(q))
         bad = [n for n in refs.tasks if not 1 <= n <= self.plan.task_count]
         if bad:
             return self._refuse(question, f"规划共有{self.plan.task_count}项重点任务，没有第{bad[0]}项。",
@@ -80,7 +87,7 @@ class ExtractiveAnswerer:
         if refs.tasks:
             return self._answer_tasks(question, q, refs.tasks)
         for node in self.plan.nodes:
-            if node.kind == "subsection" and node.title in q and not refs:
+            if node.kind == "subsection" and (node.section in refs.sections or (node.title in q and not refs)):
                 return self._answer_node(question, q, node)
         titled = self._title_in(q)
         if titled is not None and not refs.parts:
@@ -89,6 +96,23 @@ class ExtractiveAnswerer:
         if refs.parts:
             return self._answer_part(question, q, refs.parts[0])
         return self._answer_search(question, q)
+
+    def _resolve_positions(self, refs: Refs) -> Refs:
+        """Turn 'the n-th task of part 五' into a task number; a number larger than
+        the part's task count is read as the plan-wide task number (第六部分的第19项)."""
+        for numeral, n in refs.nth:
+            part = next((p for p in self.plan.parts if p.numeral == numeral), None)
+            task = part.tasks[n - 1].task if part and 1 <= n <= len(part.tasks) else n
+            if task not in refs.tasks:
+                refs.tasks.append(task)
+            if part and numeral not in refs.parts:
+                refs.parts.append(numeral)
+        bad_sections = [c for c in refs.sections if not any(n.section == c for n in self.plan.nodes)]
+        for code in bad_sections:  # 第三部分第二节: no such sub-section, fall back to the part
+            refs.sections.remove(code)
+            if code.split("(")[0] not in refs.parts:
+                refs.parts.append(code.split("(")[0])
+        return refs
 
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
@@ -101,10 +125,13 @@ class ExtractiveAnswerer:
         if COUNT_PARTS.search(q) and not refs:
             return self._list_parts(question)
         every = ALL_TASKS.search(q)
-        if every and (not refs or refs.tasks == [self.plan.task_count]):
+        if every and (not refs or (refs.tasks == [self.plan.task_count] and "第" not in every.group(0))):
             return self._list_all(question)
         if refs.parts and not refs.tasks and LIST_TASKS.search(q):
             return self._list_part_tasks(question, refs.parts[0])
+        pattern = next((t for t in re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q) if WILDCARD.search(t)), None)
+        if pattern and not refs:
+            return self._title_pattern(question, pattern)
         if not refs and TERM_SCAN.search(q):
             return self._term_scan(question, q)
         return None
@@ -164,48 +191,54 @@ class ExtractiveAnswerer:
         return self._answer(question, "\n".join(lines), cites, route="aggregate")
 
     def _term_scan(self, question: str, q: str) -> Answer | None:
-        quoted = re.search(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
-        term = quoted.group(1) if quoted else TERM_NOISE.sub("", q).strip(TERM_EDGE + "、")
-        if len(term) < 2:
+        """'哪些任务提到了X' / '规划有没有提到X': every place the plan says X, tasks first."""
+        quoted = re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
+        terms = quoted or [TERM_NOISE.sub("", q).strip(TERM_EDGE + "、")]
+        terms = [t for t in terms if len(t) >= 2]
+        if not terms:
             return None
-        if re.search(r"…|\.\.\.|×|x{2}|X{2}|＊|\*", term):
-            return self._title_pattern(question, term)
-        variants = [term]
-        for part in re.split(r"或|及|以及|、", term):
-            if len(part) >= 2 and part not in variants:
-                variants.append(part)
-        words = self.retriever.index.tokenizer.tokens(term)
+        if len(terms) == 1 and WILDCARD.search(terms[0]):
+            return self._title_pattern(question, terms[0])
+        variants = []
+        for term in terms:
+            variants += [v for v in [term, *re.split(r"或|及|以及|、", term)] if len(v) >= 2 and v not in variants]
+        label = "”或“".join(terms)
         hits = self._scan(lambda text: any(v in text for v in variants))
-        if not hits and len(words) > 1:
-            hits = self._scan(lambda text: all(w in text for w in words))
-        unknown = not self.retriever.index.known_tokens(self.retriever.expand(words))
-        if not hits and (unknown or len(term) <= 4):
-            return self._refuse(question, f"规划中没有任务提到“{term}”。",
-                                f"no task mentions {term!r} (nor all of its words)", [])
-        if not hits:
-            return None  # let retrieval answer and, if need be, refuse
-        lines = [f"规划中有{len(hits)}项任务提到“{term}”："]
-        cites = []
-        for t, s in hits:
-            lines.append(f"- {t.label}：{s.text} {t.marker}")
-            cites.append(self._citation(t, s))
+        if hits:
+            head = f"规划中有{len(hits)}处提到“{label}”："
+        else:
+            words = [w for term in terms for w in self.retriever.index.tokenizer.tokens(term)]
+            hits = self._scan(lambda text: all(w in text for w in words)) if len(words) > 1 else []
+            head = f"规划中没有“{label}”这一说法；以下{len(hits)}处同时提到了" + "、".join(f"“{w}”" for w in words) + "："
+            if not hits:
+                unknown = not self.retriever.index.known_tokens(self.retriever.expand(words))
+                if unknown or all(len(t) <= 4 for t in terms):
+                    return self._refuse(question, f"规划中没有提到“{label}”。",
+                                        f"the plan never mentions {label!r}", [])
+                return None  # a descriptive phrase: let retrieval answer and, if need be, refuse
+        lines, cites = [head], []
+        for node, sentence in hits:
+            lines.append(f"- {node.label}：{sentence.text} {node.marker}")
+            cites.append(self._citation(node, sentence))
         return self._answer(question, "\n".join(lines), cites, route="term")
 
     def _scan(self, matches) -> list[tuple[Node, Sentence]]:
-        """Every task with a matching sentence: its first matching body sentence,
-        else its heading (a term that appears only in the title)."""
+        """Every node with a matching sentence, tasks first: its first matching
+        body sentence, else its heading (a term that appears only in a title)."""
         hits = []
-        for t in self.plan.tasks:
-            found = [s for s in t.sentences if matches(s.text)]
-            body = [s for s in found if not _is_heading(s, t)]
+        for node in self.plan.tasks + [n for n in self.plan.nodes if n.task is None]:
+            found = [s for s in node.sentences if matches(s.text)]
+            body = [s for s in found if not _is_heading(s, node)]
             if found:
-                hits.append((t, (body or found)[0]))
+                hits.append((node, (body or found)[0]))
         return hits
 
     def _title_pattern(self, question: str, term: str) -> Answer | None:
         """Tasks whose title fits a pattern such as “实施……工程” or “××中国”."""
-        parts = [re.escape(p) for p in re.split(r"(?:…|\.\.\.|×|x|X|＊|\*)+", term)]
-        pattern = re.compile(".{1,20}?".join(parts))
+        literals = [re.escape(p) for p in WILDCARD.split(term)]
+        if not any(literals):
+            return None
+        pattern = re.compile(".{1,20}?".join(literals))
         hits = [t for t in self.plan.tasks if pattern.search(t.title)]
         if not hits:
             return None
@@ -275,22 +308,52 @@ class ExtractiveAnswerer:
 
     # --- retrieval ------------------------------------------------------
     def _answer_node(self, question: str, q: str, node: Node) -> Answer:
-        """A section named by its title, e.g. 指导思想 → 二(一)."""
-        return self._answer_search(question, q, top=node)
+        """A section named by its title or number: 指导思想, 第二部分第三节 → 二(一), 二(三)."""
+        rest = re.sub(r"第.{1,3}(部分|章)(的)?(第.{1,3}节|[(（].[)）])?", "", q).replace(node.title, "")
+        if not GENERIC.match(rest):
+            return self._answer_search(question, q, top=node)
+        lines = [f"{node.label}的主要内容 {node.marker}："]
+        cites = [self._heading_citation(node)]
+        for s in [s for s in node.sentences if not _is_heading(s, node)][:8]:
+            lines.append(f"- {s.text} {node.marker}")
+            cites.append(self._citation(node, s))
+        return self._answer(question, "\n".join(lines), cites, route="part", passages=self._nodes_as_passages([node]))
 
     def _answer_search(self, question: str, q: str, top: Node | None = None) -> Answer:
         result = self.retriever.search(q)
         passages = self._passages(result)
-        reason = self._out_of_scope(result) if top is None else None
+        pinned = top is not None
+        reason = self._out_of_scope(result) if not pinned else None
         top = top or result.hits[0].node
         chosen = self._pick_sentences(top, result, limit=3) if not reason else []
-        if not reason and any(y not in top.text for y in scope.years(q)):
-            reason = "asks about a year that the best passage does not mention"
-        if not reason:
-            reason = scope.unsupported_ask(q, [s.text for s in chosen])
         if reason:
             return self._refuse(question, "规划中没有找到与这个问题直接相关的内容。", reason,
                                 self._suggest(result), passages=passages)
+        missing = None
+        if any(y not in top.text for y in scope.years(q)):
+            missing = ("asks about a year that the best passage does not mention", "这一年份的相关内容")
+        else:
+            kind = scope.asked_figure(q)
+            if kind and any(self._answers_figure(result, s) for s in chosen):
+                kind = None
+            if kind and not pinned:
+                # the figure may sit in a close runner-up (a date in the colophon, a target in 二(三))
+                for hit in result.hits[1:5]:
+                    alt = self._pick_sentences(hit.node, result, limit=3)
+                    if hit.score >= 0.6 * result.hits[0].score and any(self._answers_figure(result, s) for s in alt):
+                        top, chosen, kind = hit.node, alt, None
+                        break
+            if kind:
+                missing = (f"asks for a {kind} that the best passages do not state", MISSING_ZH[kind])
+        if missing:
+            # the plan covers the topic but not the figure asked for: say so, show what it does say
+            lines = [f"规划中没有给出{missing[1]}。与问题相关的规划原文："]
+            cites = []
+            for s in chosen[:2]:
+                lines.append(f"- {top.label}：{s.text} {top.marker}")
+                cites.append(self._citation(top, s))
+            return Answer(question, "\n".join(lines), True, cites, passages, route="refuse",
+                          suggestions=self._suggest(result), reason=missing[0])
         lines = [f"根据{self._where(top)}{top.marker}："]
         cites = [self._heading_citation(top)]
         for s in chosen:
@@ -321,14 +384,19 @@ class ExtractiveAnswerer:
         if result is None:
             return body[:limit]
         scores = result.sentence_scores(node)
-        words = [t for t in result.known_tokens if len(t) >= 2 and not t.isdigit()]
         for s in body:  # a question after a number, date or place wants the relevant sentence that has one
-            if any(t in s.text for t in words) and scope.has_asked_evidence(result.query, s.text):
+            if self._answers_figure(result, s):
                 scores[s.id] = scores.get(s.id, 0.0) + 1.0
         best = max((scores.get(s.id, 0.0) for s in body), default=0.0)
         ranked = sorted(body, key=lambda s: -scores.get(s.id, 0.0))[:limit]
         ranked = [s for s in ranked if scores.get(s.id, 0.0) >= 0.6 * best] or ranked[:1]
         return sorted(ranked, key=lambda s: s.start)
+
+    def _answers_figure(self, result: SearchResult, s: Sentence) -> bool:
+        """The sentence holds the number, date or place asked for and shares a
+        distinctive word with the question (not one of the plan's everyday words)."""
+        words = [t for t in result.known_tokens if len(t) >= 2 and not t.isdigit() and t not in self.common_words]
+        return any(t in s.text for t in words) and scope.has_asked_evidence(result.query, s.text)
 
     def _suggest(self, result: SearchResult) -> list[int]:
         return [h.node.task for h in result.hits if h.node.task is not None][:3]
@@ -389,6 +457,16 @@ class ExtractiveAnswerer:
 def _is_heading(s: Sentence, node: Node) -> bool:
     """The task's own '19.标题。' sentence or a part heading line."""
     return s.start == node.start and (node.kind in ("task", "part", "subsection")) and len(s.text) <= len(node.title) + 8
+
+
+def _common_words(plan: Plan, tokenizer, share: float = 0.25) -> set[str]:
+    """Words found in more than ``share`` of the plan's sections (科协, 科技, 建设 …):
+    too common to show that a sentence is about the question."""
+    counts: dict[str, int] = {}
+    for node in plan.nodes:
+        for word in set(tokenizer.tokens(node.text)):
+            counts[word] = counts.get(word, 0) + 1
+    return {w for w, c in counts.items() if c > share * len(plan.nodes)}
 
 
 def _unique(cites: list[Citation]) -> list[Citation]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .embeddings import embed_query
 from .index import Passage, SearchIndex
+from .scope import asks_for_figure
 from .plan import Node, Plan
 from .text import normalize
 
@@ -132,10 +133,13 @@ class Retriever:
         - the colophon (抄送, 印发) is ranked last unless the question is about issuing the document.
         """
         bonus = np.zeros(len(self.units), dtype=np.float32)
+        asks_figure = asks_for_figure(query)
         for num in set(re.findall(r"\d+(?:\.\d+)?%?年?", query)):
             has = np.array([num in n.text for n in self.units])
             if 0 < has.sum() < len(self.units) / 4:
-                bonus += (0.4 if num.endswith("年") else 0.2) * has
+                # a year marks the passage only when the question asks for a figure
+                # ("到2025年比例是多少"), not in "2021年到2025年学会改革怎么推进"
+                bonus += (0.4 if asks_figure else 0.0) * has if num.endswith("年") else 0.2 * has
         span = _longest_copied(query[:60], self.plan.text)
         if span:
             has = np.array([span in n.text for n in self.units])

@@ -4,6 +4,8 @@
 (19, 38, 19)
 >>> [s for _, _, s in split_sentences("推进建设。加强传播;开展活动!")]
 ['推进建设。', '加强传播;', '开展活动!']
+>>> [s for _, _, s in split_sentences('成效显著。"科创中国"能力提升。')]
+['成效显著。', '"科创中国"能力提升。']
 """
 from __future__ import annotations
 
@@ -79,6 +81,9 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     start = 0
     for m in re.finditer(f"[{SENTENCE_END}]+[\"”’」』]?", text):
         end = m.end()
+        # an ASCII quote after the stop closes the sentence only if one is open
+        if text[end - 1] == '"' and text[start:end - 1].count('"') % 2 == 0:
+            end -= 1
         if text[start:end].strip():
             out.append((offset + start, offset + end, text[start:end]))
         start = end

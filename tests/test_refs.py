@@ -74,8 +74,31 @@ def test_several_references_keep_their_order():
     assert find_refs("任务19和第20项有什么不同").tasks == [19, 20]
     assert find_refs("第20项与第十九项的区别").tasks == [20, 19]
     assert find_refs("第一部分和第二部分").parts == ["一", "二"]
-    refs = find_refs("第六部分的第19项")
-    assert refs.parts == ["六"] and refs.tasks == [19]
+    # "第N项" right after a part is a position inside that part; the answerer
+    # resolves it (the 2nd task of part 五, or task 19 when part 六 has no 19th)
+    assert find_refs("第六部分的第19项").nth == [("六", 19)]
+    assert find_refs("第五部分的第2项任务").nth == [("五", 2)]
+
+
+@pytest.mark.parametrize("question", ["任务一共有多少项？", "重点任务一共有几项", "任务十分重要吗",
+                                      "基本原则的第一条是什么", "发展目标的第二项"])
+def test_numbers_that_are_not_task_references(question):
+    assert find_refs(question).tasks == []
+
+
+@pytest.mark.parametrize("question,tasks", [
+    ("任务19、20", [19, 20]), ("任务19,20", [19, 20]), ("第19、20项", [19, 20]),
+    ("19、20项任务", [19, 20]), ("任务19-21", [19, 20, 21]), ("第十九至二十一项", [19, 20, 21]),
+    ("task 19 和 task 20 有什么区别", [19, 20]), ("task 19的内容", [19]),
+])
+def test_lists_ranges_and_english_next_to_chinese(question, tasks):
+    assert find_refs(question).tasks == tasks
+
+
+def test_sub_section_references():
+    assert find_refs("第二部分(三)讲了什么").sections == ["二(三)"]
+    assert find_refs("第二部分第三节").sections == ["二(三)"]
+    assert find_refs("Part 3讲了什么").parts == ["三"]
 
 
 def test_repeated_reference_is_reported_once():
