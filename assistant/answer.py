@@ -13,7 +13,7 @@ from .models import Answer, Citation, RetrievedPassage
 from .plan import Node, Plan, Sentence
 from .refs import Refs, find_refs
 from .retrieve import Retriever, SearchResult
-from .text import compact, int_to_cn, normalize
+from .text import int_to_cn, longest_shared, normalize
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
                      re.IGNORECASE)
 
 
+INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
 MISSING_ZH = {"number": "具体数字", "date": "具体日期", "place": "具体地点", "document number": "文号"}
 
 
@@ -138,14 +139,9 @@ class ExtractiveAnswerer:
 
     def _part_named(self, q: str) -> str | None:
         """A part named by (most of) its title, e.g. 科技经济融合行动 → 四."""
-        best, best_len = None, 0
-        for p in self.plan.parts:
-            for size in range(len(p.title), 3, -1):
-                if any(p.title[i:i + size] in q for i in range(len(p.title) - size + 1)):
-                    if size > best_len:
-                        best, best_len = p.numeral, size
-                    break
-        return best
+        spans = {p.numeral: longest_shared(p.title, q, 4) for p in self.plan.parts}
+        best = max(spans, key=lambda n: len(spans[n]))
+        return best if spans[best] else None
 
     def _list_all(self, question: str, count_only: bool = False) -> Answer:
         lines = [f"规划共列出{self.plan.task_count}项重点任务，分布在以下部分："]
@@ -253,18 +249,12 @@ class ExtractiveAnswerer:
     def _title_in(self, q: str) -> tuple[int, str] | None:
         """A task named by most of its title (≥ 70 %, ≥ 5 characters): (number, matched text)."""
         best = None
+        q_plain = re.sub(r"[\"“”]", "", q)
         for t in self.plan.tasks:
             title = t.title.replace('"', "")
-            q_plain = q.replace('"', "").replace("“", "").replace("”", "")
-            floor = max(5, -(-7 * len(title) // 10))
-            for size in range(len(title), floor - 1, -1):
-                span = next((title[i:i + size] for i in range(len(title) - size + 1)
-                             if title[i:i + size] in q_plain), None)
-                if span:
-                    score = size / len(title)
-                    if best is None or score > best[0]:
-                        best = (score, t.task, span)
-                    break
+            span = longest_shared(title, q_plain, max(5, -(-7 * len(title) // 10)))
+            if span and (best is None or len(span) / len(title) > best[0]):
+                best = (len(span) / len(title), t.task, span)
         return (best[1], best[2]) if best else None
 
     def _answer_tasks(self, question: str, q: str, numbers: list[int], strip: str = "") -> Answer:
@@ -435,13 +425,9 @@ class ExtractiveAnswerer:
 
     def _refuse_search(self, question, q, reason) -> Answer:
         """Refuse, pointing at the nearest tasks when any are reasonably close."""
-        message = {
-            "prompt injection": "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。",
-        }
-        text = next((v for k, v in message.items() if reason.startswith(k)),
-                    "规划中没有涉及这个问题的内容，我只能依据规划原文回答。")
         if reason.startswith("prompt injection"):
-            return self._refuse(question, text, reason, [])
+            return self._refuse(question, INJECTION_REPLY, reason, [])
+        text = "规划中没有涉及这个问题的内容，我只能依据规划原文回答。"
         result = self.retriever.search(q)
         near = self._suggest(result) if result.top_dense >= self.thresholds.min_dense else []
         return self._refuse(question, text, reason, near, passages=self._passages(result))

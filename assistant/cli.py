@@ -64,7 +64,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, config: Config) -> int:
-    from .core import Assistant
     from .text import cn_to_int
 
     if args.command in ("tasks", "show"):
@@ -88,19 +87,18 @@ def _run(args, config: Config) -> int:
         return 0
 
     if args.command == "index":
+        from .core import load_plan_and_tokenizer
         from .index import build_index
-        from .plan import Plan
-        from .text import load_tokenizer
 
-        plan = Plan.load(config.corpus_path)
-        tok = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))
-        index = build_index(config, plan, tok)
+        index = build_index(config, *load_plan_and_tokenizer(config))
         print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
         return 0
 
     question = args.question
     if question == "-":
         question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
+    from .core import Assistant
+
     bot = Assistant(config)
     answer = bot.ask(question)
     if args.json:

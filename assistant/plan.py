@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import NotFound, StructureError
-from .text import PART_NUMERALS, cn_to_int, int_to_cn, split_sentences
+from .text import cn_to_int, int_to_cn, split_sentences
 
 PART_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、(.+)$")
 SUBSECTION_RE = re.compile(r"^[(（]([一二三四五六七八九十]{1,2})[)）]([^。]{1,20}?)(?:。|$)")
@@ -231,4 +231,4 @@ def _make_node(text: str, b: dict) -> Node:
     return node
 
 
-__all__ = ["Plan", "Part", "Node", "Sentence", "PART_NUMERALS"]
+__all__ = ["Plan", "Part", "Node", "Sentence"]

@@ -19,7 +19,7 @@ from .embeddings import embed_query
 from .index import Passage, SearchIndex
 from .scope import asks_for_figure
 from .plan import Node, Plan
-from .text import normalize
+from .text import longest_shared, normalize
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Retriever:
                 # a year marks the passage only when the question asks for a figure
                 # ("到2025年比例是多少"), not in "2021年到2025年学会改革怎么推进"
                 bonus += (0.4 if asks_figure else 0.0) * has if num.endswith("年") else 0.2 * has
-        span = _longest_copied(query[:60], self.plan.text)
+        span = longest_shared(query[:60], self.plan.text, 8)
         if span:
             has = np.array([span in n.text for n in self.units])
             if 0 < has.sum() <= 3:
@@ -157,19 +157,6 @@ class Retriever:
         else:
             np.maximum.at(out, self._passage_unit[rows], passage_scores[rows])
         return out
-
-
-def _longest_copied(query: str, text: str, shortest: int = 8) -> str:
-    """The longest substring of the query (≥ ``shortest`` chars) found verbatim in ``text``.
-
-    >>> _longest_copied("规划纲要在规划里怎么提的", "实施《全民科学素质行动规划纲要》", 4)
-    '规划纲要'
-    """
-    for size in range(len(query), shortest - 1, -1):
-        for i in range(len(query) - size + 1):
-            if query[i:i + size] in text:
-                return query[i:i + size]
-    return ""
 
 
 def load_synonyms(path) -> dict[str, list[str]]:

@@ -20,7 +20,6 @@ import zhconv
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
               "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_NUMERAL = "[零〇一二两三四五六七八九十百]+"
-PART_NUMERALS = "一二三四五六七八九十"
 
 
 def cn_to_int(text: str) -> int | None:
@@ -69,6 +68,19 @@ def normalize(text: str) -> str:
 def compact(text: str) -> str:
     """Text without any whitespace: the form in which quotes are compared."""
     return re.sub(r"\s+", "", text)
+
+
+def longest_shared(part: str, whole: str, shortest: int = 1) -> str:
+    """The longest substring of ``part`` (at least ``shortest`` characters) found in ``whole``.
+
+    >>> longest_shared("实施平战结合科普能力提升工程", "平战结合科普要做什么", 4)
+    '平战结合科普'
+    """
+    for size in range(len(part), shortest - 1, -1):
+        for i in range(len(part) - size + 1):
+            if part[i:i + size] in whole:
+                return part[i:i + size]
+    return ""
 
 
 SENTENCE_END = "。！？!?;；"

@@ -21,11 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-build", action="store_true")
@@ -33,9 +28,9 @@ def main() -> None:
     from assistant import Assistant
     from assistant.config import Config
     from assistant.embeddings import embed_query
-    from assistant.evaluate import load_gold
+    from assistant.evaluate import answerable_by_single_turn, load_gold, percentile as pct
 
-    questions = [i["question"] for i in load_gold(ROOT / "eval" / "questions.jsonl") if i["category"] != "conversation"]
+    questions = [i["question"] for i in answerable_by_single_turn(load_gold(ROOT / "eval" / "questions.jsonl"))]
     bot = Assistant()
     for q in questions[:20]:  # warm-up
         bot.ask(q)

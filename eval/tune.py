@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from assistant import Assistant
-from assistant.evaluate import gold_units, load_gold
+from assistant.evaluate import answerable_by_single_turn, gold_units, load_gold
 from assistant.refs import find_refs
 from assistant.retrieve import Fusion, fuse
 
 
 def main(path: str) -> None:
     bot = Assistant()
-    items = [i for i in load_gold(Path(path)) if i["category"] != "conversation"]
+    items = answerable_by_single_turn(load_gold(Path(path)))
     cache = []
     r = bot.retriever
     for item in items:
@@ -61,4 +61,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "eval/questions.jsonl")
+    main(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).with_name("questions.jsonl")))
