@@ -31,7 +31,7 @@ LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|�
 COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
 ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
-TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|内容|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
+TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
 TERM_NOISE = re.compile(
     r"规划(中|里面|里)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
     r"有没有|是否|有无|没有|任务(都)?有哪些|提到了?|提及了?|涉及(到)?了?|包含了?|包括了?|有关|相关|关于|讲到了?|说到了?|谈到了?|问题|方面|内容|"
@@ -40,7 +40,9 @@ TERM_NOISE = re.compile(
 TERM_EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提"
 WILDCARD = re.compile(r"…|\.{3}|×|＊|\*")
 GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
-                     r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|怎么|落实|做|干|说的|讲的|是什么|\?|？|what|does|say|is|about|\s)*$",
+                     r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|哪几条|几条|怎么|怎样|如何|落实|做|干|"
+                     r"说的|讲的|是什么|事情?|要点|方面|措施|举措|安排|重点|工作|这项|任务|项|加强|构建|深化|开展|深入|建设|推进|实施|"
+                     r"\?|？|,|，|。|what|does|say|is|about|explain|can|you|in|this|plan|the|of|task|\d+|\s)*$",
                      re.IGNORECASE)
 
 
@@ -119,7 +121,9 @@ class ExtractiveAnswerer:
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
         if not refs and LIST_TASKS.search(q):
             part = self._part_named(q)
-            if part is not None:
+            titled = self._title_in(q)
+            named_more_by_task = titled and len(titled[1]) > len(longest_shared(self.plan.part(part).title, q)) if part else False
+            if part is not None and not named_more_by_task:
                 return self._list_part_tasks(question, part)
         if COUNT_TASKS.search(q) and not refs:
             return self._list_all(question, count_only=True)

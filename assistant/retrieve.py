@@ -9,6 +9,7 @@ the method and weights were chosen on ``eval/questions.jsonl`` (see
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,7 @@ class SearchResult:
     passage_dense: np.ndarray
     passage_bm25: np.ndarray
     passages: list[Passage] = field(repr=False, default_factory=list)
+    idf: dict[str, float] = field(repr=False, default_factory=dict)
 
     @property
     def top_dense(self) -> float:
@@ -74,9 +76,11 @@ class SearchResult:
 
     def sentence_scores(self, node: Node) -> dict[str, float]:
         """Relevance of each sentence of ``node`` to the question: the share of
-        the question's known tokens it contains (longer words weigh more), with
-        the dense score of its best window, scaled within the node, as tie-breaker."""
-        weights = {t: len(t) for t in set(self.known_tokens)}
+        the question's known tokens it contains, each weighted by its rarity in
+        the plan (idf) and a third as much when it is in the node's own title
+        (the title says why the node was chosen, not which sentence answers),
+        plus the dense score of its best window, scaled within the node."""
+        weights = {t: self.idf.get(t, 1.0) * (0.3 if t in node.title else 1.0) for t in set(self.known_tokens)}
         total = sum(weights.values()) or 1
         dense = {}
         for i, p in enumerate(self.passages):
@@ -104,6 +108,7 @@ class Retriever:
         self._unit_row = {n.id: i for i, n in enumerate(self.units)}
         self._passage_unit = np.array([self._unit_row[p.node_id] for p in index.passages])
         self._section_rows = np.array([p.grain == "section" for p in index.passages])
+        self.idf = _idf(plan, index.tokenizer)
 
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
@@ -119,7 +124,7 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")
         hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
         return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
-                            dense_p, bm25_p, self.index.passages)
+                            dense_p, bm25_p, self.index.passages, self.idf)
 
     def expand(self, tokens: list[str]) -> list[str]:
         """Add the plan's own terms for lay words (年轻 → 青年)."""
@@ -157,6 +162,16 @@ class Retriever:
         else:
             np.maximum.at(out, self._passage_unit[rows], passage_scores[rows])
         return out
+
+
+def _idf(plan: Plan, tokenizer) -> dict[str, float]:
+    """log(N / df) over the plan's sections: 科协 weighs little, 宗旨 much."""
+    df: dict[str, int] = {}
+    for node in plan.nodes:
+        for word in set(tokenizer.tokens(node.text)):
+            df[word] = df.get(word, 0) + 1
+    n = len(plan.nodes)
+    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
 
 
 def load_synonyms(path) -> dict[str, list[str]]:
