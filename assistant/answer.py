@@ -375,8 +375,9 @@ class ExtractiveAnswerer:
 
     def _pick_sentences(self, node: Node, result: SearchResult | None, limit: int) -> list[Sentence]:
         body = [s for s in node.sentences if not _is_heading(s, node)]
-        if result is None:
-            return body[:limit]
+        asked = [t for t in result.known_tokens if len(t) >= 2] if result else []
+        if result is None or (asked and all(t in node.title for t in asked) and not scope.asks_for_figure(result.query)):
+            return body[:limit]  # the question only names this task ("科创中国是什么"): its opening sentences
         scores = result.sentence_scores(node)
         for s in body:  # a question after a number, date or place wants the relevant sentence that has one
             if self._answers_figure(result, s):
