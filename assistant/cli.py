@@ -35,6 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
     sub.add_parser("index", help="rebuild the search index")
+    ev = sub.add_parser("eval", help="evaluate ours and the baselines on a gold question file")
+    ev.add_argument("--questions", help="gold file in the eval/questions.jsonl format (default: the bundled one)")
+    ev.add_argument("--llm", default="extractive", help="answerer to evaluate (only 'extractive' for now)")
+    ev.add_argument("--report", metavar="DIR", help="write report.md and report.html here")
+    ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
+    ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
+    ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
     show.add_argument("task", help="task number, e.g. 19 or 十九")
@@ -52,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args, config)
     except AssistantError as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
-        return 1
+        return 2 if args.command == "eval" else 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -94,6 +101,9 @@ def _run(args, config: Config) -> int:
         print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
         return 0
 
+    if args.command == "eval":
+        return _eval(args, config)
+
     question = args.question
     if question == "-":
         question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
@@ -111,6 +121,32 @@ def _run(args, config: Config) -> int:
                 if c.quote != c.label.split(" ", 1)[-1]:
                     print(f"  {c.marker} {c.label}：“{c.quote}”")
     return 0
+
+
+def _eval(args, config: Config) -> int:
+    from pathlib import Path
+
+    from .core import Assistant
+    from .harness import main as run_eval
+
+    eval_dir = config.eval_dir
+    questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
+    thresholds = Path(args.thresholds) if args.thresholds else eval_dir / "thresholds.toml"
+    labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
+    if args.llm != "extractive":
+        raise AssistantError(f"--llm {args.llm!r} is not available yet; choose 'extractive'",
+                             "目前只能评测离线抽取式回答（--llm extractive）。")
+    for path in (questions,):
+        if not path.exists():
+            raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
+    raw = (config.corpus_dir / "source.txt").read_text("utf-8")
+    try:
+        return run_eval(Assistant(config), questions, thresholds if thresholds.exists() else None,
+                        Path(args.report) if args.report else None, Path(args.json) if args.json else None,
+                        labels if labels.exists() else None, raw)
+    except (ValueError, KeyError) as e:
+        print(f"错误：评测文件格式不对（{e}）", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ class Config:
 
     home: Path = field(default_factory=default_home)
     corpus_dir: Path = field(default_factory=lambda: _bundled("corpus"))
+    eval_dir: Path = field(default_factory=lambda: _bundled("eval"))
     stopwords: Path = PACKAGE_DIR / "data" / "stopwords.txt"
     max_question_chars: int = 500
     top_k: int = 5

@@ -12,24 +12,30 @@ Formulas (over answerable items unless said otherwise):
   false-refusal rate: share of answerable items that were refused;
 - quote validity: share of citations whose quote is exactly the corpus text
   at the cited offsets and lies inside the cited node;
-- answer_contains accuracy: share of items whose answer holds every listed fact.
+- nDCG@10: binary-gain DCG of the top 10 over the ideal DCG for the item's gold units;
+- answer_contains accuracy: share of items whose answer holds every listed fact;
+- all-gold recall: for all_gold items, share of gold units cited;
+- citation recall / precision / validity and faithfulness: see ``assistant.metrics``.
 
 >>> hit_at_k(["task-3", "task-19"], {"task-19"}, 1), hit_at_k(["task-3", "task-19"], {"task-19"}, 5)
 (0.0, 1.0)
 >>> reciprocal_rank(["task-3", "task-19"], {"task-19"})
 0.5
+>>> round(ndcg_at_k(["task-3", "task-19"], {"task-19"}), 3), ndcg_at_k(["task-19"], {"task-19"})
+(0.631, 1.0)
 """
 from __future__ import annotations
 
 import json
+import math
 import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .embeddings import embed_query
+from .metrics import SupportTest, score_answer
 from .plan import Plan
-from .retrieve import Fusion
 from .text import compact
 
 
@@ -69,6 +75,12 @@ def hit_at_k(ranked: list[str], gold: set[str], k: int) -> float:
     return 1.0 if gold & set(ranked[:k]) else 0.0
 
 
+def ndcg_at_k(ranked: list[str], gold: set[str], k: int = 10) -> float:
+    dcg = sum(1.0 / math.log2(i + 2) for i, u in enumerate(ranked[:k]) if u in gold)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(gold))))
+    return dcg / ideal if ideal else 0.0
+
+
 def reciprocal_rank(ranked: list[str], gold: set[str], k: int = 10) -> float:
     for i, u in enumerate(ranked[:k], 1):
         if u in gold:
@@ -78,71 +90,98 @@ def reciprocal_rank(ranked: list[str], gold: set[str], k: int = 10) -> float:
 
 @dataclass
 class Row:
+    """One question's result for one system."""
+
     item: dict
     ranked: list[str]
-    refused: bool
     seconds: float
-    answer_text: str = ""
-    quotes_ok: int = 0
-    quotes_total: int = 0
-    cited: list[str] = field(default_factory=list)
+    answer: object | None = None  # an Answer for systems that answer
+    scores: object | None = None  # metrics.AnswerScores
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.answer is not None and self.answer.refused)
+
+    def to_json(self, plan: Plan) -> dict:
+        def task_of(unit):
+            return int(unit.split("-")[1]) if unit.startswith("task-") else None
+        out = {"id": self.item["id"], "question": self.item["question"],
+               "retrieved_tasks": [t for t in map(task_of, self.ranked) if t is not None],
+               "retrieved_units": self.ranked}
+        if self.answer is not None:
+            out.update({"cited_tasks": self.answer.cited_tasks, "refused": self.answer.refused,
+                        "answer": self.answer.text,
+                        "sentences": [{"text": r["text"], "supported": r["supported"]}
+                                      for r in self.scores.statements]})
+        return out
 
 
-def run_ours(bot, items: list[dict]) -> list[Row]:
+def run_ours(bot, items: list[dict], support: SupportTest, progress=None) -> list[Row]:
     rows = []
     for item in items:
         embed_query.cache_clear()  # time real work, not the query-vector cache
         t = time.perf_counter()
         ans = bot.ask(item["question"])
         dt = time.perf_counter() - t
-        ranked = []
-        for c in ans.citations:
-            if c.node_id not in ranked:
-                ranked.append(c.node_id)
-        for p in ans.passages:
-            if p.node_id not in ranked:
-                ranked.append(p.node_id)
-        ok = sum(1 for c in ans.citations if compact(c.quote) in compact(bot.plan.node(c.node_id).text)
-                 and bot.plan.text[c.start:c.end] == c.quote)
-        rows.append(Row(item, ranked, ans.refused, dt, ans.text, ok, len(ans.citations),
-                        [c.node_id for c in ans.citations]))
+        ranked: list[str] = []
+        for node_id in [c.node_id for c in ans.citations] + [p.node_id for p in ans.passages]:
+            if node_id not in ranked:
+                ranked.append(node_id)
+        rows.append(Row(item, ranked, dt, ans, score_answer(bot.plan, ans, support)))
+        if progress:
+            progress()
     return rows
 
 
-def run_retriever(bot, items: list[dict], fusion: Fusion) -> list[Row]:
+def run_baseline(system, items: list[dict], progress=None) -> list[Row]:
     rows = []
     for item in items:
         embed_query.cache_clear()
         t = time.perf_counter()
-        result = bot.retriever.search(item["question"], fusion=fusion)
-        rows.append(Row(item, [h.node.id for h in result.hits], False, time.perf_counter() - t))
+        ranked = system.rank(item["question"])
+        rows.append(Row(item, ranked, time.perf_counter() - t))
+        if progress:
+            progress()
     return rows
 
 
 def summarize(plan: Plan, rows: list[Row]) -> dict:
+    """Every metric of one system over a list of rows (NaN where it does not apply)."""
     answerable = [r for r in rows if not r.item["must_refuse"]]
     refusable = [r for r in rows if r.item["must_refuse"]]
     scored = [(r, gold_units(plan, r.item)) for r in answerable]
     scored = [(r, g) for r, g in scored if g]
+    answers = [r for r in rows if r.answer is not None]
     out = {
         "n": len(rows),
         "hit@1": _mean(hit_at_k(r.ranked, g, 1) for r, g in scored),
         "hit@5": _mean(hit_at_k(r.ranked, g, 5) for r, g in scored),
         "mrr@10": _mean(reciprocal_rank(r.ranked, g) for r, g in scored),
-        "refusal_recall": _mean(1.0 if r.refused else 0.0 for r in refusable),
-        "false_refusal": _mean(1.0 if r.refused else 0.0 for r in answerable),
-        "latency_p50_ms": 1000 * statistics.median(r.seconds for r in rows) if rows else 0.0,
-        "latency_p95_ms": 1000 * percentile([r.seconds for r in rows], 95) if rows else 0.0,
+        "ndcg@10": _mean(ndcg_at_k(r.ranked, g) for r, g in scored),
+        "latency_p50_ms": 1000 * statistics.median(r.seconds for r in rows) if rows else float("nan"),
+        "latency_p95_ms": 1000 * percentile([r.seconds for r in rows], 95) if rows else float("nan"),
     }
-    quotes = sum(r.quotes_total for r in rows)
-    if quotes:
-        out["quotes_verbatim"] = sum(r.quotes_ok for r in rows) / quotes
-        facts = [r for r in answerable if r.item["answer_contains"]]
-        out["answer_contains"] = _mean(
-            1.0 if all(compact(f) in compact(r.answer_text) for f in r.item["answer_contains"]) else 0.0
-            for r in facts)
-        allg = [(r, g) for r, g in scored if r.item.get("all_gold")]
-        out["all_gold_recall"] = _mean(len(g & set(r.cited)) / len(g) for r, g in allg)
+    if not answers:
+        return out
+    nan = float("nan")
+    tp = sum(1 for r in refusable if r.refused)
+    fp = sum(1 for r in answerable if r.refused)
+    facts = [r for r in answerable if r.item["answer_contains"] and not r.refused]
+    allg = [(r, g) for r, g in scored if r.item.get("all_gold")]
+    statements = [s for r in answers for s in r.scores.statements]
+    out.update({
+        "refusal_recall": tp / len(refusable) if refusable else nan,
+        "refusal_precision": tp / (tp + fp) if tp + fp else nan,
+        "false_refusal": fp / len(answerable) if answerable else nan,
+        "answer_contains": _mean(all(compact(f) in compact(r.answer.text) for f in r.item["answer_contains"])
+                                 for r in [r for r in answerable if r.item["answer_contains"]]),
+        "all_gold_recall": _mean(len(g & {c.node_id for c in r.answer.citations}) / len(g) for r, g in allg),
+        "citation_validity": _mean(v for r in answers for v in [r.scores.citation_validity] if v == v),
+        "citation_recall": _mean(v for r in answers for v in [r.scores.citation_recall] if v == v),
+        "citation_precision": _mean(v for r in answers for v in [r.scores.citation_precision] if v == v),
+        "faithfulness": _mean(s["supported"] for s in statements),
+        "answered_facts": len(facts),
+    })
     return out
 
 
@@ -154,7 +193,7 @@ def per_category(plan: Plan, rows: list[Row]) -> dict[str, dict]:
 
 
 def _mean(values) -> float:
-    values = list(values)
+    values = [float(v) for v in values]
     return sum(values) / len(values) if values else float("nan")
 
 

@@ -9,9 +9,11 @@ so is a refused answer's uncited notice ("规划中没有…").
 Support. ``support_score(s, p)`` is a lexical test that works offline:
 
     score(s, p) = ½ · |tokens(s) ∩ tokens(p)| / |tokens(s)| + ½ · |bigrams(s) ∩ bigrams(p)| / |bigrams(s)|
+                  − 0.3 · |content words of s (≥ 2 chars, not framing) absent from p|
 
 with tokens = jieba content words and bigrams = pairs of adjacent Chinese
-characters or digits; a number in s that p does not contain makes the score 0.
+characters or digits; a number in s that p does not contain (15%, 六位一体)
+makes the score 0.
 s is *supported* by p when score ≥ τ; τ is calibrated on eval/support_labels.jsonl.
 
 Citation metrics (ALCE-style, Gao et al. 2023):
@@ -39,7 +41,8 @@ MARKER = re.compile(r"\[(任务\d{1,3}|第[一二三四五六七八九十]{1,3}�
 STATEMENT_END = re.compile(r"(?<=[。！？；;!?])")
 LIST_PREFIX = re.compile(r"^\s*(?:[-•·*]|\d+[.、)])\s*")
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-DEFAULT_TAU = 0.75
+CN_COUNT = re.compile(r"[一二三四五六七八九十两]+(?=位一体|个|项|大|类)")
+DEFAULT_TAU = 0.7
 
 
 def statements(answer_text: str) -> list[tuple[str, list[str]]]:
@@ -63,16 +66,27 @@ def _bigrams(text: str) -> set[str]:
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
+# words an answer adds to frame a quote ("规划提出要…"); they are not claims
+FRAMING = set("规划 本规划 提出 要求 强调 明确 指出 部署 要 将 需要 应当 通过 进行 推动 加强 其中 包括 主要".split())
+NOVEL_WORD_PENALTY = 0.3
+
+
 def support_score(sentence: str, passage: str, tokenizer) -> float:
-    """Lexical coverage of ``sentence`` by ``passage`` in [0, 1] (see module doc)."""
+    """Lexical coverage of ``sentence`` by ``passage`` (see module doc), minus
+    0.3 for every content word of two or more characters that the passage lacks
+    (a swapped term: 海智计划 → 英才计划); 0 when a number is not in the passage."""
     flat = compact(passage)
-    if any(n not in flat for n in NUMBER.findall(compact(sentence))):
+    sentence_flat = compact(sentence)
+    if any(n not in flat for n in NUMBER.findall(sentence_flat)):
+        return 0.0
+    if any(n not in flat for n in CN_COUNT.findall(sentence_flat)):
         return 0.0
     words = set(tokenizer.tokens(sentence))
     token_cov = len([w for w in words if w in flat]) / len(words) if words else 1.0
     grams = _bigrams(sentence)
     gram_cov = len(grams & _bigrams(passage)) / len(grams) if grams else 1.0
-    return 0.5 * token_cov + 0.5 * gram_cov
+    novel = [w for w in words if len(w) >= 2 and w not in flat and w not in FRAMING]
+    return 0.5 * token_cov + 0.5 * gram_cov - NOVEL_WORD_PENALTY * len(novel)
 
 
 @dataclass
@@ -84,23 +98,33 @@ class SupportTest:
         return support_score(sentence, passage, self.tokenizer) >= self.tau
 
 
+def _prf(scores: list[tuple[float, bool]], tau: float) -> tuple[float, float, float]:
+    tp = sum(1 for s, y in scores if s >= tau and y)
+    fp = sum(1 for s, y in scores if s >= tau and not y)
+    fn = sum(1 for s, y in scores if s < tau and y)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    return precision, recall, (2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+
+
+def _best_tau(scores, grid) -> float:
+    return max(grid, key=lambda tau: (_prf(scores, tau)[2], -abs(tau - DEFAULT_TAU)))
+
+
 def calibrate(pairs: list[dict], tokenizer, grid=None) -> dict:
-    """Choose τ maximising F1 of 'supported' on labelled pairs; report its precision and recall.
+    """Choose τ maximising F1 of 'supported' on labelled pairs; report its precision
+    and recall, and a two-fold estimate (τ chosen on one half, measured on the other).
 
     ``pairs``: dicts with "sentence", "passage" and "supported" (bool).
     """
+    grid = grid or [x / 100 for x in range(30, 100)]
     scores = [(support_score(p["sentence"], p["passage"], tokenizer), bool(p["supported"])) for p in pairs]
-    best = None
-    for tau in grid or [x / 100 for x in range(40, 100)]:
-        tp = sum(1 for s, y in scores if s >= tau and y)
-        fp = sum(1 for s, y in scores if s >= tau and not y)
-        fn = sum(1 for s, y in scores if s < tau and y)
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if best is None or f1 > best["f1"]:
-            best = {"tau": tau, "precision": precision, "recall": recall, "f1": f1, "n": len(scores)}
-    return best
+    tau = _best_tau(scores, grid)
+    precision, recall, f1 = _prf(scores, tau)
+    halves = (scores[0::2], scores[1::2])
+    folds = [_prf(test, _best_tau(train, grid)) for train, test in (halves, halves[::-1])]
+    return {"tau": tau, "precision": precision, "recall": recall, "f1": f1, "n": len(scores),
+            "cv_precision": sum(f[0] for f in folds) / 2, "cv_recall": sum(f[1] for f in folds) / 2}
 
 
 def cited_texts(plan: Plan) -> dict[str, str]:
