@@ -22,6 +22,8 @@ EXAMPLES = """examples:
   echo "一共有多少项任务" | assistant ask -
   assistant tasks
   assistant show 19
+  assistant chat
+  assistant eval --report out/
   assistant index
 """
 
@@ -35,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
     sub.add_parser("index", help="rebuild the search index")
+    sub.add_parser("chat", help="interactive chat in the terminal; follow-ups such as 它 / 第二个 / 上一个 work")
     ev = sub.add_parser("eval", help="evaluate ours and the baselines on a gold question file")
     ev.add_argument("--questions", help="gold file in the eval/questions.jsonl format (default: the bundled one)")
     ev.add_argument("--llm", default="extractive", help="answerer to evaluate (only 'extractive' for now)")
@@ -103,6 +106,8 @@ def _run(args, config: Config) -> int:
 
     if args.command == "eval":
         return _eval(args, config)
+    if args.command == "chat":
+        return _chat(config)
 
     question = args.question
     if question == "-":
@@ -121,6 +126,30 @@ def _run(args, config: Config) -> int:
                 if c.quote != c.label.split(" ", 1)[-1]:
                     print(f"  {c.marker} {c.label}：“{c.quote}”")
     return 0
+
+
+def _chat(config: Config) -> int:
+    """Read questions line by line until EOF, 'exit' or 'quit'; errors never end the chat."""
+    from .core import Assistant
+
+    chat = Assistant(config).conversation()
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print("规划助手：请提问（输入 exit 退出）。")
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            return 0
+        if line.strip().lower() in ("exit", "quit", "退出"):
+            return 0
+        if not line.strip():
+            continue
+        try:
+            print(chat.ask(line).text)
+        except AssistantError as e:
+            print(f"错误：{e.message_zh}", file=sys.stderr)
+        print()
 
 
 def _eval(args, config: Config) -> int:

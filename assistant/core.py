@@ -61,6 +61,12 @@ class Assistant:
                              f"问题太长（{len(question)}字），请精简到{limit}字以内。")
         return question
 
+    def conversation(self, max_turns: int = 10):
+        """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个")."""
+        from .conversation import Conversation
+
+        return Conversation(self, max_turns)
+
     def rebuild_index(self) -> None:
         self.index = build_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms)

@@ -40,7 +40,7 @@ from .text import compact
 
 
 def answerable_by_single_turn(items: list[dict]) -> list[dict]:
-    """Drop multi-turn conversation items (follow-up resolution is not built yet)."""
+    """Drop multi-turn conversation items (for tools that ask one question at a time)."""
     return [i for i in items if i["category"] != "conversation"]
 
 
@@ -121,7 +121,12 @@ def run_ours(bot, items: list[dict], support: SupportTest, progress=None) -> lis
     for item in items:
         embed_query.cache_clear()  # time real work, not the query-vector cache
         t = time.perf_counter()
-        ans = bot.ask(item["question"])
+        if item.get("turns"):  # a conversation: earlier turns give the context, the last is scored
+            chat = bot.conversation()
+            for turn in item["turns"]:
+                ans = chat.ask(turn)
+        else:
+            ans = bot.ask(item["question"])
         dt = time.perf_counter() - t
         ranked: list[str] = []
         for node_id in [c.node_id for c in ans.citations] + [p.node_id for p in ans.passages]:

@@ -48,7 +48,8 @@ def test_passing_run_exits_0_and_writes_every_output(small_run):
     for key in ("hit@1", "hit@5", "mrr@10", "ndcg@10"):
         assert key in data["systems"]["ours"]
     ids = [q["id"] for q in data["per_question"]]
-    assert ids == ["t-1", "t-2", "t-3"]  # the conversation item is left to the follow-up work
+    assert ids == ["t-1", "t-2", "t-3", "t-4"]
+    assert data["per_question"][3]["cited_tasks"][0] == 19  # "它呢" after "第19项": asked in a conversation
     first = data["per_question"][0]
     assert first["retrieved_tasks"][0] == 19 and first["cited_tasks"][0] == 19
     assert all(isinstance(s["supported"], bool) for s in first["sentences"]) and first["sentences"]
