@@ -19,6 +19,7 @@ from .errors import AssistantError
 EXAMPLES = """examples:
   assistant ask "第19项任务要求什么？"
   assistant ask --json "哪些任务涉及乡村振兴"
+  assistant --llm openai --model deepseek-chat --base-url https://api.deepseek.com/v1 ask "第19项任务要求什么？"
   echo "一共有多少项任务" | assistant ask -
   assistant tasks
   assistant show 19
@@ -32,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="assistant", description="规划助手：中国科协“十四五”规划问答（离线、带引用）",
                                 epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--home", help="data directory for the index (default: $ASSISTANT_HOME or a per-user cache dir)")
+    p.add_argument("--llm", choices=("extractive", "openai"),
+                   help="answerer: extractive (offline, default; $ASSISTANT_LLM) or openai (any OpenAI-compatible endpoint)")
+    p.add_argument("--model", help="model name for --llm openai ($ASSISTANT_LLM_MODEL)")
+    p.add_argument("--base-url", help="endpoint for --llm openai, e.g. http://127.0.0.1:11434/v1 ($OPENAI_BASE_URL)")
+    p.add_argument("--timeout", type=float, help="seconds before an LLM call gives up ($ASSISTANT_LLM_TIMEOUT)")
     sub = p.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
@@ -40,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="interactive chat in the terminal; follow-ups such as 它 / 第二个 / 上一个 work")
     ev = sub.add_parser("eval", help="evaluate ours and the baselines on a gold question file")
     ev.add_argument("--questions", help="gold file in the eval/questions.jsonl format (default: the bundled one)")
-    ev.add_argument("--llm", default="extractive", help="answerer to evaluate (only 'extractive' for now)")
+    ev.add_argument("--llm", choices=("extractive", "openai"), default=argparse.SUPPRESS,
+                    help="answerer to evaluate (same as the global --llm)")
     ev.add_argument("--report", metavar="DIR", help="write report.md and report.html here")
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
     ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
@@ -53,11 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    config = Config()
-    if args.home:
-        from pathlib import Path
+    from pathlib import Path
 
-        config.home = Path(args.home)
+    try:
+        config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
+                                 llm_base_url=args.base_url, llm_timeout=args.timeout)
+    except ValueError as e:
+        print(f"错误：配置无效（{e}）", file=sys.stderr)
+        return 2
     try:
         return _run(args, config)
     except AssistantError as e:
@@ -115,7 +125,15 @@ def _run(args, config: Config) -> int:
     from .core import Assistant
 
     bot = Assistant(config)
-    answer = bot.ask(question)
+    answer = None
+    for piece in bot.stream(question):
+        if isinstance(piece, str):
+            if not args.json:
+                print(piece, end="", flush=True)
+        else:
+            answer = piece
+    if bot.llm and not args.json and answer.mode == "llm":
+        print("\n\n核验后的回答：")
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -162,9 +180,6 @@ def _eval(args, config: Config) -> int:
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
     thresholds = Path(args.thresholds) if args.thresholds else eval_dir / "thresholds.toml"
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
-    if args.llm != "extractive":
-        raise AssistantError(f"--llm {args.llm!r} is not available yet; choose 'extractive'",
-                             "目前只能评测离线抽取式回答（--llm extractive）。")
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")

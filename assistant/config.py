@@ -33,6 +33,36 @@ class Config:
     max_question_chars: int = 500
     top_k: int = 5
     progress: bool | None = None  # None: show a bar only on a terminal
+    llm: str = "extractive"  # "extractive" | "openai" (any OpenAI-compatible endpoint)
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 30.0
+    llm_max_retries: int = 1
+    min_grounded: float = 0.5  # below this share of verified sentences, fall back to the extractive answer
+
+    def __post_init__(self):
+        if self.llm not in ("extractive", "openai"):
+            raise ValueError("llm must be either 'extractive' or 'openai'")
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> "Config":
+        """Settings from ASSISTANT_LLM, OPENAI_BASE_URL, OPENAI_API_KEY, ASSISTANT_LLM_MODEL,
+        ASSISTANT_LLM_TIMEOUT (the CLI and web layer call this; the library never reads the environment)."""
+        env = os.environ if env is None else env
+        values = {
+            "llm": env.get("ASSISTANT_LLM", "extractive"),
+            "llm_base_url": env.get("OPENAI_BASE_URL"),
+            "llm_api_key": env.get("OPENAI_API_KEY"),
+            "llm_model": env.get("ASSISTANT_LLM_MODEL", "gpt-4o-mini"),
+            "llm_timeout": float(env.get("ASSISTANT_LLM_TIMEOUT", "30")),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def prompts_dir(self) -> Path:
+        return _bundled("prompts")
 
     @property
     def corpus_path(self) -> Path:

@@ -56,6 +56,11 @@ class Conversation:
         """The stand-alone question to answer (the question itself when it needs no context)."""
         if not self.history:
             return question
+        llm = getattr(self.assistant, "llm", None)
+        if llm is not None and (is_follow_up(question) or ORDINAL.search(normalize(question))):
+            rewritten = llm.rewrite([(q, a.text) for q, _, a in self.history], question)
+            if rewritten:
+                return rewritten
         q = normalize(question)
         last = self.history[-1][2]
         listed = last.cited_tasks if last.route in LIST_ROUTES else []

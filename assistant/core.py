@@ -29,18 +29,38 @@ class Assistant:
     """Answers questions about the plan from the bundled corpus, offline."""
 
     def __init__(self, config: Config | None = None, *, home: str | Path | None = None,
-                 fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds()):
+                 fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds(),
+                 llm: str | None = None, model: str | None = None, base_url: str | None = None,
+                 api_key: str | None = None, timeout: float | None = None):
         self.config = config or Config()
-        if home is not None:
-            self.config = replace(self.config, home=Path(home))
+        overrides = {"home": Path(home) if home is not None else None, "llm": llm, "llm_model": model,
+                     "llm_base_url": base_url, "llm_api_key": api_key, "llm_timeout": timeout}
+        overrides = {k: v for k, v in overrides.items() if v is not None}
+        if overrides:
+            self.config = replace(self.config, **overrides)
         self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
+        self.llm = None
+        if self.config.llm == "openai":
+            from .llm import LLMAnswerer
+            from .metrics import SupportTest
+
+            self.llm = LLMAnswerer(self, SupportTest(self.tokenizer))
 
     def ask(self, question: str | bytes) -> Answer:
         """Answer one question; raise InputError for empty, non-text or over-long input."""
-        return self.answerer.answer(self.check_question(question))
+        question = self.check_question(question)
+        return self.llm.answer(question) if self.llm else self.answerer.answer(question)
+
+    def stream(self, question: str):
+        """Yield text chunks as they are written, then the verified Answer (offline: just the Answer)."""
+        question = self.check_question(question)
+        if self.llm:
+            yield from self.llm.stream(question)
+        else:
+            yield self.answerer.answer(question)
 
     def check_question(self, question) -> str:
         if isinstance(question, bytes):

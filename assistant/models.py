@@ -42,6 +42,10 @@ class Answer:
     route: str = "search"  # "task" | "part" | "aggregate" | "term" | "search" | "refuse"
     suggestions: list[int] = field(default_factory=list)
     reason: str | None = None  # why it refused, in English for developers
+    mode: str = "extractive"  # "extractive" | "llm"
+    notice: str | None = None  # one line for the reader, e.g. why the extractive fallback was used
+    grounded: float | None = None  # LLM mode: share of the model's sentences that survived verification
+    removed: list[dict] = field(default_factory=list)  # LLM mode: {"text", "reason"} of dropped sentences
 
     @property
     def cited_tasks(self) -> list[int]:
