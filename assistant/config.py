@@ -48,7 +48,7 @@ class Config:
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Config":
         """Settings from ASSISTANT_LLM, OPENAI_BASE_URL, OPENAI_API_KEY, ASSISTANT_LLM_MODEL,
-        ASSISTANT_LLM_TIMEOUT (the CLI and web layer call this; the library never reads the environment)."""
+        ASSISTANT_LLM_TIMEOUT, ASSISTANT_LLM_RETRIES (the CLI and web layer call this; the library never reads the environment)."""
         env = os.environ if env is None else env
         values = {
             "llm": env.get("ASSISTANT_LLM", "extractive"),
@@ -56,6 +56,7 @@ class Config:
             "llm_api_key": env.get("OPENAI_API_KEY"),
             "llm_model": env.get("ASSISTANT_LLM_MODEL", "gpt-4o-mini"),
             "llm_timeout": float(env.get("ASSISTANT_LLM_TIMEOUT", "30")),
+            "llm_max_retries": int(env.get("ASSISTANT_LLM_RETRIES", "1")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

@@ -93,7 +93,7 @@ class LLMAnswerer:
             return self._fallback(base, "不是中文")
         if not MARKER.search(reply):
             return self._fallback(base, "没有标注出处")
-        kept_lines, removed, citations, total, kept = [], [], [], 0, 0
+        kept_lines, removed, citations, total, kept, support = [], [], [], 0, 0, []
         for line in reply.splitlines():
             markers = [f"[{m}]" for m in MARKER.findall(line)]
             bad = [m for m in markers if m not in allowed]
@@ -108,9 +108,11 @@ class LLMAnswerer:
                 total += 1
                 cited = [allowed[m] for m in good]
                 passage = "\n".join(n.text for n in cited)
+                supported = bool(cited) and self.support(text, passage)
+                support.append({"text": text, "supported": supported})
                 if not cited:
                     removed.append({"text": text, "reason": "no citation to a retrieved passage"})
-                elif not self.support(text, passage):
+                elif not supported:
                     removed.append({"text": text, "reason": "not supported by the cited passage"})
                 else:
                     kept += 1
@@ -122,10 +124,10 @@ class LLMAnswerer:
         grounded = kept / total if total else 0.0
         if not kept or grounded < self.min_grounded:
             answer = self._fallback(base, f"只有{kept}/{total}句能在规划原文中找到依据")
-            answer.removed, answer.grounded = removed, grounded
+            answer.removed, answer.grounded, answer.support = removed, grounded, support
             return answer
         return Answer(question, "\n".join(kept_lines), False, _unique(citations), base.passages, route=base.route,
-                      mode="llm", grounded=grounded, removed=removed,
+                      mode="llm", grounded=grounded, removed=removed, support=support,
                       notice=f"已删除{len(removed)}处无法核实的内容。" if removed else None)
 
     # --- helpers ----------------------------------------------------------

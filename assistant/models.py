@@ -46,6 +46,7 @@ class Answer:
     notice: str | None = None  # one line for the reader, e.g. why the extractive fallback was used
     grounded: float | None = None  # LLM mode: share of the model's sentences that survived verification
     removed: list[dict] = field(default_factory=list)  # LLM mode: {"text", "reason"} of dropped sentences
+    support: list[dict] = field(default_factory=list)  # LLM mode: {"text", "supported"} for every sentence written
 
     @property
     def cited_tasks(self) -> list[int]:

@@ -115,3 +115,34 @@ def test_a_failing_rewrite_falls_back_to_the_rules(llm_bot, stub):
     stub.script("status", status=500)
     chat.ask("第19项任务是什么")
     assert chat.resolve("它要建立什么委员会？").startswith("任务19")
+
+
+def test_per_sentence_support_is_reported(llm_bot, stub, plan):
+    first = _sentences(plan, 19, 1)[0]
+    stub.script("reply", f"- {first}[任务19]\n- 规划要求每个县建一座应急科普馆。[任务19]\n- {first}[任务19]")
+    answer = llm_bot.ask(QUESTION)
+    assert [s["supported"] for s in answer.support] == [True, False, True]
+
+
+def test_an_echoed_system_prompt_is_not_shown(llm_bot, stub):
+    system = llm_bot.llm.system
+    echoed = "\n".join(f"- {line.strip()}[任务19]" for line in system.splitlines() if len(line.strip()) > 10)
+    stub.script("reply", echoed)
+    answer = llm_bot.ask(QUESTION)
+    for line in system.splitlines():
+        if len(line.strip()) > 10:
+            assert line.strip()[2:20] not in answer.text
+    assert answer.mode == "extractive" and answer.cited_tasks[0] == 19
+
+
+def test_connection_refused_ends_in_the_extractive_answer(bot, invariants):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    cfg = Config(home=bot.config.home, progress=False, llm="openai", llm_base_url=f"http://127.0.0.1:{port}/v1",
+                 llm_api_key="k", llm_timeout=2.0, llm_max_retries=0)
+    answer = Assistant(cfg).ask(QUESTION)
+    invariants(answer)
+    assert answer.mode == "extractive" and "无法连接" in answer.notice and answer.cited_tasks[0] == 19
