@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import scope
-from .models import Answer, Citation, RetrievedPassage
+from .models import Answer, Citation, RetrievedPassage, unique_citations
 from .plan import Node, Plan, Sentence
 from .refs import Refs, find_refs
 from .retrieve import Retriever, SearchResult
@@ -417,7 +417,7 @@ class ExtractiveAnswerer:
                         start, start + len(node.title))
 
     def _answer(self, question, text, cites, route, passages=None) -> Answer:
-        return Answer(question, text, False, _unique(cites), passages or [], route=route)
+        return Answer(question, text, False, unique_citations(cites), passages or [], route=route)
 
     def _refuse(self, question, message, reason, suggestions, passages=None) -> Answer:
         text = message
@@ -458,13 +458,3 @@ def _common_words(plan: Plan, tokenizer, share: float = 0.25) -> set[str]:
         for word in set(tokenizer.tokens(node.text)):
             counts[word] = counts.get(word, 0) + 1
     return {w for w, c in counts.items() if c > share * len(plan.nodes)}
-
-
-def _unique(cites: list[Citation]) -> list[Citation]:
-    seen, out = set(), []
-    for c in cites:
-        key = (c.node_id, c.start, c.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return out

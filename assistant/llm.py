@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .metrics import MARKER, SupportTest, statements, support_score
-from .models import Answer, Citation
+from .models import Answer, Citation, unique_citations
 from .plan import Node
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,7 @@ class LLMAnswerer:
             answer = self._fallback(base, f"只有{kept}/{total}句能在规划原文中找到依据")
             answer.removed, answer.grounded, answer.support = removed, grounded, support
             return answer
-        return Answer(question, "\n".join(kept_lines), False, _unique(citations), base.passages, route=base.route,
+        return Answer(question, "\n".join(kept_lines), False, unique_citations(citations), base.passages, route=base.route,
                       mode="llm", grounded=grounded, removed=removed, support=support,
                       notice=f"已删除{len(removed)}处无法核实的内容。" if removed else None)
 
@@ -180,12 +180,3 @@ def _why(e: Exception) -> str:
 def _cjk_share(text: str) -> float:
     letters = [ch for ch in text if ch.isalpha()]
     return sum(1 for ch in letters if "\u4e00" <= ch <= "\u9fff") / len(letters) if letters else 0.0
-
-
-def _unique(cites: list[Citation]) -> list[Citation]:
-    seen, out = set(), []
-    for c in cites:
-        if (c.node_id, c.start) not in seen:
-            seen.add((c.node_id, c.start))
-            out.append(c)
-    return out

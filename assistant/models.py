@@ -60,3 +60,14 @@ class Answer:
         d = asdict(self)
         d["cited_tasks"] = self.cited_tasks
         return d
+
+
+def unique_citations(cites: list[Citation]) -> list[Citation]:
+    """Citations in order, each quoted span once."""
+    seen, out = set(), []
+    for c in cites:
+        key = (c.node_id, c.start, c.end)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
