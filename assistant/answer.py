@@ -56,7 +56,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.thresholds = thresholds
         self.top_k = top_k
-        self.common_words = _common_words(plan, retriever.index.tokenizer)
+        self.common_words = _common_words(retriever.doc_freq, len(plan.nodes))
 
     # --- entry point ----------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -450,11 +450,7 @@ def _is_heading(s: Sentence, node: Node) -> bool:
     return s.start == node.start and (node.kind in ("task", "part", "subsection")) and len(s.text) <= len(node.title) + 8
 
 
-def _common_words(plan: Plan, tokenizer, share: float = 0.25) -> set[str]:
+def _common_words(doc_freq: dict[str, int], sections: int, share: float = 0.25) -> set[str]:
     """Words found in more than ``share`` of the plan's sections (科协, 科技, 建设 …):
     too common to show that a sentence is about the question."""
-    counts: dict[str, int] = {}
-    for node in plan.nodes:
-        for word in set(tokenizer.tokens(node.text)):
-            counts[word] = counts.get(word, 0) + 1
-    return {w for w, c in counts.items() if c > share * len(plan.nodes)}
+    return {w for w, c in doc_freq.items() if c > share * sections}

@@ -108,7 +108,10 @@ class Retriever:
         self._unit_row = {n.id: i for i, n in enumerate(self.units)}
         self._passage_unit = np.array([self._unit_row[p.node_id] for p in index.passages])
         self._section_rows = np.array([p.grain == "section" for p in index.passages])
-        self.idf = _idf(plan, index.tokenizer)
+        self.doc_freq = document_frequency(plan, index.tokenizer)
+        n = len(plan.nodes)
+        # log(N / df) over the plan's sections: 科协 weighs little, 宗旨 much
+        self.idf = {w: math.log((n + 1) / (c + 0.5)) for w, c in self.doc_freq.items()}
 
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
@@ -164,14 +167,13 @@ class Retriever:
         return out
 
 
-def _idf(plan: Plan, tokenizer) -> dict[str, float]:
-    """log(N / df) over the plan's sections: 科协 weighs little, 宗旨 much."""
+def document_frequency(plan: Plan, tokenizer) -> dict[str, int]:
+    """In how many of the plan's sections each word occurs."""
     df: dict[str, int] = {}
     for node in plan.nodes:
         for word in set(tokenizer.tokens(node.text)):
             df[word] = df.get(word, 0) + 1
-    n = len(plan.nodes)
-    return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
+    return df
 
 
 def load_synonyms(path) -> dict[str, list[str]]:
