@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import deque
 
+from .errors import InputError
 from .models import Answer
 from .refs import find_refs
 from .text import cn_to_int, normalize
@@ -51,12 +52,37 @@ class Conversation:
         self.history.append((question, resolved, answer))
         return answer
 
+    def stream(self, question: str):
+        """As ``ask``, but yield text chunks first (LLM mode), then the Answer."""
+        question = self.assistant.check_question(question)
+        resolved = self.resolve(question)
+        for piece in self.assistant.stream(resolved):
+            if isinstance(piece, str):
+                yield piece
+            else:
+                piece.question = question
+                self.history.append((question, resolved, piece))
+                yield piece
+
     # --- rules ----------------------------------------------------------
-    def resolve(self, question: str) -> str:
+    def replay(self, questions: list[str]) -> None:
+        """Rebuild the context from earlier user turns (e.g. an OpenAI-style message list).
+
+        Earlier turns are answered offline and by the rules only: no model call is spent on them.
+        """
+        for question in questions:
+            try:
+                question = self.assistant.check_question(question)
+            except InputError:
+                continue
+            resolved = self.resolve(question, use_llm=False)
+            self.history.append((question, resolved, self.assistant.answerer.answer(resolved)))
+
+    def resolve(self, question: str, use_llm: bool = True) -> str:
         """The stand-alone question to answer (the question itself when it needs no context)."""
         if not self.history:
             return question
-        llm = getattr(self.assistant, "llm", None)
+        llm = getattr(self.assistant, "llm", None) if use_llm else None
         if llm is not None and (is_follow_up(question) or ORDINAL.search(normalize(question))):
             rewritten = llm.rewrite([(q, a.text) for q, _, a in self.history], question)
             if rewritten:

@@ -1,0 +1,496 @@
+"""The HTTP service: JSON API, an OpenAI-compatible endpoint, the widget and the web UI.
+
+``python app.py`` (or ``assistant serve``) runs :func:`create_app` under uvicorn
+on 127.0.0.1:7860. Routes (the OpenAPI schema is at ``/openapi.json``, docs at
+``/docs``):
+
+- ``POST /api/ask`` ``{"question"}`` → an answer with citations
+- ``POST /api/chat`` ``{"session_id"?, "message"}`` → the same, follow-ups resolved
+- ``GET /api/tasks``, ``GET /api/tasks/{n}``, ``GET /api/plan``
+- ``POST /api/feedback`` ``{"answer_id", "rating": "up"|"down"}``; ``GET /api/health``
+- ``POST /v1/chat/completions`` (stream or not), ``GET /v1/models``
+- ``GET /widget.js``: the embeddable chat bubble; ``/``: the gradio UI
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match
+
+from .config import Config
+from .errors import AssistantError, InputError, NotFound
+from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, origin_regex
+from .models import Answer
+from .store import Log
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+MODEL_NAME = "guihua-assistant"
+SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+@dataclass
+class ServerSettings:
+    """How the service is exposed; built from flags and ASSISTANT_* variables by :func:`main`."""
+
+    api_key: str | None = None
+    allowed_origins: list[str] = field(default_factory=lambda: ["http://localhost:*", "http://127.0.0.1:*"])
+    rate_per_minute: float = 120.0  # per client (API key, else IP); 0 turns the limit off
+    burst: int = 30
+    max_body_bytes: int = 64 * 1024
+    max_sessions: int = 10_000
+    session_ttl: float = 3600.0
+    log_path: Path | None = None  # default: <home>/log.sqlite3
+    ui: bool = True
+    answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+
+    @classmethod
+    def from_env(cls, env: dict, **overrides) -> "ServerSettings":
+        values: dict = {}
+        if env.get("ASSISTANT_API_KEY"):
+            values["api_key"] = env["ASSISTANT_API_KEY"]
+        if env.get("ASSISTANT_ALLOWED_ORIGINS") is not None:
+            values["allowed_origins"] = [o for o in env["ASSISTANT_ALLOWED_ORIGINS"].split(",") if o.strip()]
+        if env.get("ASSISTANT_RATE_LIMIT"):
+            values["rate_per_minute"] = float(env["ASSISTANT_RATE_LIMIT"])
+        if env.get("ASSISTANT_LOG"):
+            values["log_path"] = Path(env["ASSISTANT_LOG"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+# --- request and response shapes ------------------------------------------
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    question: str = Field(description="问题，1–500字", examples=["第19项任务要求什么？"])
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    message: str = Field(description="本轮问题；可以是追问，如“它具体怎么落实？”", examples=["它具体怎么落实？"])
+    session_id: str | None = Field(None, description="上一轮返回的会话号；不给则新开会话", pattern=SESSION_RE.pattern)
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    answer_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=1000)
+
+
+class CitationOut(BaseModel):
+    task: int | None
+    section: str
+    label: str
+    quote: str
+    marker: str
+    node_id: str
+    start: int
+    end: int
+
+
+class PassageOut(BaseModel):
+    task: int | None
+    section: str
+    label: str
+    text: str
+    score: float
+    node_id: str
+
+
+class AnswerOut(BaseModel):
+    id: str = Field(description="本次回答的编号，用于反馈")
+    question: str
+    text: str
+    refused: bool
+    citations: list[CitationOut]
+    passages: list[PassageOut]
+    cited_tasks: list[int]
+    suggestions: list[int]
+    route: str
+    mode: str
+    notice: str | None = None
+    session_id: str | None = None
+    resolved_question: str | None = None
+    ms: float
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: str
+    content: str | list[dict] | None = None
+
+
+class CompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    model: str | None = None
+    messages: list[ChatMessage] = Field(min_length=1)
+    stream: bool = False
+
+
+class ErrorOut(BaseModel):
+    error: str
+    status: int
+    message: str = Field(description="给最终用户看的中文说明")
+    detail: str = Field(description="English detail for developers")
+
+
+# --- sessions -------------------------------------------------------------
+class Sessions:
+    """Bounded conversations by id (least recently used goes first; idle ones expire)."""
+
+    def __init__(self, bot, max_sessions: int, ttl: float):
+        self.bot, self.max, self.ttl = bot, max_sessions, ttl
+        self.items: OrderedDict[str, tuple[float, object, threading.Lock]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, session_id: str | None):
+        now = time.monotonic()
+        with self.lock:
+            entry = self.items.pop(session_id, None) if session_id else None
+            if entry is None or now - entry[0] > self.ttl:
+                session_id = session_id or uuid.uuid4().hex
+                entry = (now, self.bot.conversation(), threading.Lock())
+            self.items[session_id] = (now, entry[1], entry[2])
+            while len(self.items) > self.max:
+                self.items.popitem(last=False)
+        return session_id, entry[1], entry[2]
+
+
+# --- the app --------------------------------------------------------------
+def _error(status: int, code: str, message: str, detail: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "status": status, "message": message, "detail": detail}, status, headers)
+
+
+def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
+    first = errors[0] if errors else {}
+    kind, where = first.get("type", ""), ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in errors[:5])
+    if kind == "json_invalid" or (kind == "model_attributes_type" and not where):
+        return 400, "invalid_json", "请求不是有效的JSON。", detail or "request body is not valid JSON"
+    if kind == "missing":
+        return 422, "missing_field", f"缺少字段：{where}。", detail
+    return 422, "invalid_field", f"字段“{where}”的值无效。" if where else "请求格式不对。", detail
+
+
+def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None) -> FastAPI:
+    """The whole service; ``bot`` defaults to a new Assistant(config)."""
+    config = config or Config()
+    settings = settings or ServerSettings()
+    if bot is None:
+        from .core import Assistant
+
+        bot = Assistant(config)
+    store = Log(settings.log_path or config.home / "log.sqlite3")
+    sessions = Sessions(bot, settings.max_sessions, settings.session_ttl)
+    plan = bot.plan
+
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        store.close()  # drain the log queue: no row is lost on a clean shutdown
+
+    app = FastAPI(title="规划助手 API", version="1.0", lifespan=lifespan,
+                  description="中国科协“十四五”规划问答：每个回答都带任务编号和原文引用。Errors are JSON: "
+                              "`{error, status, message (Chinese, for end users), detail (English)}`.",
+                  responses={422: {"model": ErrorOut}, 400: {"model": ErrorOut}, 401: {"model": ErrorOut},
+                             403: {"model": ErrorOut}, 413: {"model": ErrorOut}, 429: {"model": ErrorOut}})
+    app.state.bot, app.state.log, app.state.sessions, app.state.settings = bot, store, sessions, settings
+
+    # middlewares: the last added runs first
+    limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
+    app.add_middleware(CatchAll, logger=log)
+    app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes)
+    app.add_middleware(CORSMiddleware, allow_origin_regex=origin_regex(settings.allowed_origins),
+                       allow_methods=["GET", "POST", "OPTIONS"], max_age=600,
+                       allow_headers=["Content-Type", "Authorization", "X-API-Key"])
+    app.add_middleware(OriginGuard, allowed=settings.allowed_origins)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        status, code, message, detail = _validation_message(exc.errors())
+        return _error(status, code, message, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        messages = {404: "没有这个地址。", 405: "不支持这种请求方法。"}
+        return _error(exc.status_code, "http_error", messages.get(exc.status_code, "请求无效。"), str(exc.detail),
+                      getattr(exc, "headers", None))
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):
+        return _error(404, "not_found", exc.message_zh, str(exc))
+
+    @app.exception_handler(AssistantError)
+    async def _assistant_error(request: Request, exc: AssistantError):
+        status = 422 if isinstance(exc, InputError) else 500
+        return _error(status, "invalid_question" if status == 422 else "server_error", exc.message_zh, str(exc))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        return _error(500, "server_error", "服务器内部错误，请稍后再试。", "internal server error (see the server log)")
+
+    def answer_out(answer: Answer, started: float, request: Request, session_id: str | None = None,
+                   resolved: str | None = None) -> dict:
+        ms = (time.perf_counter() - started) * 1000
+        answer_id = uuid.uuid4().hex
+        store.answer(answer_id, session_id, answer.question, answer.text, answer.refused, answer.cited_tasks,
+                     answer.route, answer.mode, ms, request.client.host if request.client else None)
+        out = answer.to_dict()
+        for k in ("reason", "grounded", "removed", "support"):
+            out.pop(k, None)
+        out.update(id=answer_id, session_id=session_id, ms=round(ms, 2),
+                   resolved_question=resolved if resolved and resolved != answer.question else None)
+        return out
+
+    slots: list[anyio.CapacityLimiter] = []
+
+    async def answering(fn, *args):
+        """Run CPU-bound answering on a few threads (one a core): under load, requests queue
+        in order instead of dozens of threads fighting over the GIL and the cores."""
+        if not slots:
+            slots.append(anyio.CapacityLimiter(settings.answer_threads))
+        return await anyio.to_thread.run_sync(fn, *args, limiter=slots[0])
+
+    @app.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="回答一个问题（带引用）")
+    async def ask(body: AskRequest, request: Request):
+        started = time.perf_counter()
+        return answer_out(await answering(bot.ask, body.question), started, request)
+
+    @app.post("/api/chat", response_model=AnswerOut, tags=["问答"], summary="多轮对话：追问会结合上文")
+    async def chat(body: ChatRequest, request: Request):
+        started = time.perf_counter()
+        session_id, conversation, lock = sessions.get(body.session_id)
+
+        def turn():
+            with lock:
+                answer = conversation.ask(body.message)
+                return answer, conversation.history[-1][1] if conversation.history else None
+
+        answer, resolved = await answering(turn)
+        return answer_out(answer, started, request, session_id, resolved)
+
+    @app.get("/api/tasks", tags=["规划"], summary="38项任务的列表")
+    def tasks():
+        return [_task_summary(plan, t) for t in plan.tasks]
+
+    @app.get("/api/tasks/{n}", tags=["规划"], summary="一项任务的全文和句子")
+    def task(n: int):
+        if not 1 <= n <= len(plan.tasks):
+            raise NotFound(f"there is no task {n}; the plan has tasks 1-{len(plan.tasks)}",
+                           f"规划中没有第{n}项任务（共{len(plan.tasks)}项）。")
+        node = plan.task(n)
+        return {**_task_summary(plan, node), "text": node.text,
+                "sentences": [{"id": s.id, "text": s.text, "start": s.start, "end": s.end} for s in node.sentences]}
+
+    @app.get("/api/plan", tags=["规划"], summary="十个部分及其任务")
+    def plan_outline():
+        return [{"part": p.numeral, "title": p.title, "label": p.label,
+                 "sections": [{"section": n.section, "label": n.label, "marker": n.marker}
+                              for n in ([p.intro] if p.intro else []) + p.subsections],
+                 "tasks": [_task_summary(plan, t) for t in p.tasks]} for p in plan.parts]
+
+    @app.post("/api/feedback", tags=["问答"], summary="对一个回答点赞或点踩")
+    def feedback(body: FeedbackRequest):
+        if not store.known_answer(body.answer_id):
+            raise NotFound(f"no answer with id {body.answer_id}", "找不到这条回答，无法记录反馈。")
+        store.feedback(body.answer_id, body.rating, body.comment)
+        return {"ok": True}
+
+    @app.get("/api/health", tags=["服务"])
+    def health():
+        return {"status": "ok", "tasks": len(plan.tasks), "mode": bot.config.llm,
+                "passages": len(bot.index.passages), "sessions": len(sessions.items)}
+
+    @app.get("/v1/models", tags=["OpenAI兼容"])
+    def models():
+        return {"object": "list", "data": [{"id": MODEL_NAME, "object": "model", "created": 0, "owned_by": "guihua"}]}
+
+    @app.post("/v1/chat/completions", tags=["OpenAI兼容"],
+              summary="OpenAI兼容的对话接口：引用写在正文里，也在 citations 字段里")
+    def completions(body: CompletionRequest, request: Request):
+        from .conversation import Conversation
+
+        started = time.perf_counter()
+        users = [_content(m.content) for m in body.messages if m.role == "user"]
+        if not users or not users[-1].strip():
+            raise InputError("messages must end with a non-empty user message", "请在messages中给出用户的问题。")
+        conversation = Conversation(bot, max_turns=4)
+        conversation.replay(users[-5:-1])
+        completion_id = "chatcmpl-" + uuid.uuid4().hex
+        model = body.model or MODEL_NAME
+        if not body.stream:
+            answer = conversation.ask(users[-1])
+            out = answer_out(answer, started, request)
+            text = _with_citations(answer)
+            return {"id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": model,
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": text}}],
+                    "usage": {"prompt_tokens": len(users[-1]), "completion_tokens": len(text),
+                              "total_tokens": len(users[-1]) + len(text)},
+                    "citations": out["citations"], "answer_id": out["id"]}
+        question = conversation.assistant.check_question(users[-1])
+
+        def events():
+            def chunk(delta: dict, finish=None, **extra):
+                data = {"id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()),
+                        "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+                return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+            yield chunk({"role": "assistant", "content": ""})
+            try:
+                answer, streamed = None, False
+                for piece in conversation.stream(question):
+                    if isinstance(piece, str):
+                        streamed = True
+                        yield chunk({"content": piece})
+                    else:
+                        answer = piece
+                out = answer_out(answer, started, request)
+                text = _with_citations(answer)
+                if streamed:  # the model's draft was streamed; the verified answer follows it
+                    text = "\n\n核验后的回答：\n" + text
+                for part in _pieces(text):
+                    yield chunk({"content": part})
+                yield chunk({}, "stop", citations=out["citations"], answer_id=out["id"])
+            except Exception as e:  # the stream has started: report in-band, keep serving
+                log.exception("stream failed")
+                yield chunk({"content": "\n（回答生成失败，请稍后再试。）"}, "stop",
+                            error={"message": "回答生成失败", "detail": type(e).__name__})
+            yield "data: [DONE]\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    @app.api_route("/api/{path:path}", methods=["GET", "POST"], include_in_schema=False)
+    @app.api_route("/v1/{path:path}", methods=["GET", "POST"], include_in_schema=False)
+    def unknown(path: str, request: Request):
+        for route in app.router.routes:  # a known path asked with the wrong method is 405, not 404
+            if getattr(route, "endpoint", None) is not unknown and getattr(route, "path", "").startswith(("/api/", "/v1/")):
+                if route.matches(request.scope)[0] == Match.PARTIAL:
+                    return _error(405, "method_not_allowed", "不支持这种请求方法。",
+                                  f"{request.method} is not allowed on {request.url.path}",
+                                  {"Allow": ", ".join(sorted(route.methods))})
+        return _error(404, "not_found", "没有这个接口。", f"no such endpoint: {request.method} {request.url.path}")
+
+    widget_js = (STATIC / "widget.js").read_bytes()
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget():
+        return Response(widget_js, media_type="application/javascript; charset=utf-8",
+                        headers={"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*"})
+
+    if settings.ui:
+        import gradio as gr
+
+        from .ui import build_ui
+
+        blocks = build_ui(bot, store)
+        app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft())
+    return app
+
+
+def _task_summary(plan, node) -> dict:
+    part = plan.part_of(node)
+    return {"task": node.task, "title": node.title, "label": node.label, "section": node.section,
+            "part": part.numeral if part else None, "part_title": part.title if part else None,
+            "marker": node.marker}
+
+
+def _content(content) -> str:
+    """The text of an OpenAI message: a string or a list of {type: text, text} parts."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+
+
+def _with_citations(answer: Answer) -> str:
+    """The answer text followed by its quotes, for chat front-ends that show plain text."""
+    lines = [answer.text]
+    quotes = [c for c in answer.citations if c.quote and c.quote != c.label.split(" ", 1)[-1]]
+    if quotes:
+        lines.append("\n引用：")
+        lines += [f"{c.marker} {c.label}：“{c.quote}”" for c in quotes]
+    return "\n".join(lines)
+
+
+def _pieces(text: str, size: int = 24):
+    for i in range(0, len(text), size):
+        yield text[i:i + size]
+
+
+def _ui_css() -> str:
+    return (STATIC / "ui.css").read_text("utf-8")
+
+
+# --- command line -----------------------------------------------------------
+def build_parser():
+    import argparse
+
+    p = argparse.ArgumentParser(prog="app.py", description="规划助手网页版与HTTP API（默认只在本机 127.0.0.1:7860 提供服务）")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--home", help="data directory (index, log); default $ASSISTANT_HOME or a per-user cache dir")
+    p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY)")
+    p.add_argument("--allow-origin", action="append", metavar="ORIGIN",
+                   help="a site allowed to embed the widget, e.g. https://www.example.org or http://127.0.0.1:* "
+                        "(repeatable; $ASSISTANT_ALLOWED_ORIGINS, comma-separated; default localhost only)")
+    p.add_argument("--rate-limit", type=float, help="requests a minute per client; 0 = off ($ASSISTANT_RATE_LIMIT; default 120)")
+    p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
+    p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
+    p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
+    p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
+    p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    import os
+    import sys
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    # one OpenMP thread per embedding call: requests already run in parallel, and idle OpenMP
+    # threads spinning for work halved throughput on 2 cores (load benchmark: 56 → 117 q/s for one client)
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    args = build_parser().parse_args(argv)
+    try:
+        config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
+                                 llm_base_url=args.base_url)
+        settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
+                                           rate_per_minute=args.rate_limit,
+                                           log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+    except ValueError as e:
+        print(f"错误：配置无效（{e}）", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        app = create_app(config, settings)
+    except AssistantError as e:
+        print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
+        return 1
+    print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js）", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0

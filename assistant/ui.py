@@ -1,0 +1,154 @@
+"""The web UI (gradio, Chinese): chat with citation chips, a plan browser, feedback.
+
+Built by :func:`build_ui` and mounted on the FastAPI app by ``server.create_app``.
+A citation chip opens the cited task's full text with the quoted sentence
+highlighted; 👍/👎 on an answer goes to the same log as ``/api/feedback``.
+"""
+from __future__ import annotations
+
+import html
+import time
+import uuid
+
+import gradio as gr
+
+from .models import Answer
+
+EXAMPLES = ["第19项任务要求什么？", "哪些任务涉及乡村振兴？", "“科普中国”是哪项任务的内容？",
+            "第六部分有哪些任务？", "一共有多少项任务？", "规划对科技期刊有什么要求？"]
+INTRO = ("### 规划助手\n中国科协事业发展“十四五”规划（2021—2025年）问答。每个回答都注明出自哪项任务（任务1–38）"
+         "或哪一部分（一–十），点击引用可查看原文。规划没有写到的内容，助手会直接说明。")
+
+
+def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int | None = None) -> str:
+    """A task or section's full text as HTML, the quoted span (corpus offsets) in <mark>."""
+    try:
+        node = plan.node(node_id)
+    except KeyError:
+        return "<p>找不到这一段原文。</p>"
+    part = plan.part_of(node) if node.kind == "task" else None
+    head = f"{node.label}" + (f"（{part.label}）" if part else "")
+    text = node.text
+    if quote_start is not None and node.start <= quote_start < quote_end <= node.end:
+        a, b = quote_start - node.start, quote_end - node.start
+        body = (html.escape(text[:a]) + '<mark id="quoted">' + html.escape(text[a:b]) + "</mark>"
+                + html.escape(text[b:]))
+    else:
+        body = html.escape(text)
+    return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
+
+
+def part_html(plan, part) -> str:
+    """A part's introduction and sub-sections, then the titles of its tasks."""
+    nodes = ([part.intro] if part.intro else []) + part.subsections
+    body = "".join(f"<p>{html.escape(n.text)}</p>" for n in nodes)
+    tasks = "".join(f"<li>{html.escape(t.label)}</li>" for t in part.tasks)
+    return (f'<div class="plan-text"><h3>{html.escape(part.label)}</h3>{body}'
+            + (f"<p>本部分的任务：</p><ul>{tasks}</ul>" if tasks else "") + "</div>")
+
+
+def build_ui(bot, store) -> gr.Blocks:
+    plan = bot.plan
+    parts = {p.numeral: p for p in plan.parts}
+    part_choices = [(p.label, p.numeral) for p in plan.parts]
+
+    def answer_message(answer: Answer) -> str:
+        text = answer.text
+        if answer.notice:
+            text = f"{answer.notice}\n\n{text}"
+        return text
+
+    def chips_for(answer: Answer):
+        cites = [c for c in answer.citations if c.quote]
+        choices = [(f"{c.marker} {c.label.split(' ', 1)[-1][:14]}", str(i)) for i, c in enumerate(cites)]
+        return cites, gr.update(choices=choices, value=None, visible=bool(choices))
+
+    def respond(message, history, conversation, cites, ids):
+        history = list(history or [])
+        message = (message or "").strip()
+        if not message:
+            yield history, conversation, cites, ids, gr.update(), gr.update(), ""
+            return
+        if conversation is None:
+            conversation = bot.conversation()
+        history.append({"role": "user", "content": message})
+        history.append({"role": "assistant", "content": "正在查找规划原文…"})
+        yield history, conversation, cites, ids, gr.update(), gr.update(), ""
+        started = time.perf_counter()
+        answer, draft = None, ""
+        try:
+            for piece in conversation.stream(message):
+                if isinstance(piece, str):
+                    draft += piece
+                    history[-1] = {"role": "assistant", "content": draft}
+                    yield history, conversation, cites, ids, gr.update(), gr.update(), ""
+                else:
+                    answer = piece
+        except Exception as e:  # InputError and anything else: a message in the chat, never a crash
+            text = getattr(e, "message_zh", None) or "处理问题时出错，请换个说法再试。"
+            history[-1] = {"role": "assistant", "content": text}
+            yield history, conversation, cites, ids, gr.update(), gr.update(), ""
+            return
+        answer_id = uuid.uuid4().hex
+        store.answer(answer_id, None, answer.question, answer.text, answer.refused, answer.cited_tasks,
+                     answer.route, answer.mode, (time.perf_counter() - started) * 1000, "ui")
+        history[-1] = {"role": "assistant", "content": answer_message(answer)}
+        ids = {**(ids or {}), str(len(history) - 1): answer_id}
+        cites, chips = chips_for(answer)
+        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""
+        yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
+
+    def open_citation(choice, cites):
+        if choice is None or not cites:
+            return gr.update()
+        c = cites[int(choice)]
+        return gr.update(value=node_html(plan, c.node_id, c.start, c.end), visible=True)
+
+    def like(data: gr.LikeData, ids):
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        answer_id = (ids or {}).get(str(index))
+        if answer_id and data.liked is not None:
+            store.feedback(answer_id, "up" if data.liked else "down", None)
+
+    def show_part(numeral):
+        part = parts[numeral]
+        tasks = [(t.label, t.id) for t in part.tasks]
+        return (gr.update(choices=tasks, value=None, visible=bool(tasks)), part_html(plan, part))
+
+    def show_node(node_id):
+        return node_html(plan, node_id) if node_id else gr.update()
+
+    with gr.Blocks(title="规划助手 · 中国科协“十四五”规划问答", analytics_enabled=False) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=320):
+                        chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", layout="bubble",
+                                             buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
+                        with gr.Row():
+                            box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
+                                             max_length=500, scale=5, submit_btn="发送", elem_id="question")
+                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
+                        chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
+                                         elem_classes=["chips"], elem_id="citations")
+                    with gr.Column(scale=2, min_width=300):
+                        viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
+                conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})
+                outputs = [chatbot, conversation, cites, ids, chips, viewer, box]
+                box.submit(respond, [box, chatbot, conversation, cites, ids], outputs)
+                chips.change(open_citation, [chips, cites], viewer)
+                chatbot.like(like, [ids], None)
+                clear = gr.Button("新对话", size="sm", variant="secondary")
+                clear.click(lambda: ([], None, [], {}, gr.update(choices=[], visible=False),
+                                     gr.update(value="", visible=False), ""), None, outputs)
+            with gr.Tab("浏览规划", id="browse"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=1, min_width=260):
+                        part_pick = gr.Radio(part_choices, label="十个部分", elem_classes=["outline"])
+                        task_pick = gr.Radio([], label="任务", visible=False, elem_classes=["outline"])
+                    with gr.Column(scale=2, min_width=300):
+                        browse_view = gr.HTML(node_html(plan, "preamble"), padding=True, elem_id="browse-view")
+                part_pick.change(show_part, part_pick, [task_pick, browse_view])
+                task_pick.change(show_node, task_pick, browse_view)
+    return demo
