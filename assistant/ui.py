@@ -38,6 +38,11 @@ def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int
     return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
 
 
+def _snippet(quote: str, size: int = 12) -> str:
+    quote = quote.strip()
+    return quote if len(quote) <= size else quote[:size] + "…"
+
+
 def part_html(plan, part) -> str:
     """A part's introduction and sub-sections, then the titles of its tasks."""
     nodes = ([part.intro] if part.intro else []) + part.subsections
@@ -60,7 +65,7 @@ def build_ui(bot, store) -> gr.Blocks:
 
     def chips_for(answer: Answer):
         cites = [c for c in answer.citations if c.quote]
-        choices = [(f"{c.marker} {c.label.split(' ', 1)[-1][:14]}", str(i)) for i, c in enumerate(cites)]
+        choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
         return cites, gr.update(choices=choices, value=None, visible=bool(choices))
 
     def respond(message, history, conversation, cites, ids):
@@ -126,12 +131,11 @@ def build_ui(bot, store) -> gr.Blocks:
                     with gr.Column(scale=3, min_width=320):
                         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", layout="bubble",
                                              buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
-                        with gr.Row():
-                            box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
-                                             max_length=500, scale=5, submit_btn="发送", elem_id="question")
-                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
                         chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
                                          elem_classes=["chips"], elem_id="citations")
+                        box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
+                                         max_length=500, submit_btn="发送", elem_id="question")
+                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
                     with gr.Column(scale=2, min_width=300):
                         viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
                 conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})

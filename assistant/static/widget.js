@@ -42,9 +42,9 @@
   }
 
   var CSS = [
-    ":host{all:initial;position:fixed;z-index:2147483000;bottom:0;" + (left ? "left" : "right") + ":0;width:0;height:0;",
-    "font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;",
-    "font-size:15px;line-height:1.6;color:#1f2937;}",
+    // fonts and colours are set on our own boxes: the host element's inline all:initial outranks :host rules
+    ".bubble,.panel{font-family:-apple-system,BlinkMacSystemFont,'PingFang SC','Hiragino Sans GB','Microsoft YaHei',",
+    "'Noto Sans CJK SC','Noto Sans SC',sans-serif;font-size:15px;line-height:1.6;color:#1f2937;text-align:left;}",
     "*{box-sizing:border-box;}",
     ".bubble{position:fixed;bottom:20px;" + (left ? "left" : "right") + ":20px;width:56px;height:56px;border-radius:50%;border:0;",
     "background:#c8102e;color:#fff;font-size:15px;font-weight:600;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);}",
@@ -67,6 +67,7 @@
     ".chip[aria-expanded=true]{background:#9f1239;color:#fff;}",
     ".quote{font-size:13px;color:#374151;background:#f3f4f6;border-left:3px solid #c8102e;padding:6px 8px;margin-top:6px;white-space:normal;}",
     ".quote b{display:block;color:#9f1239;font-weight:600;}",
+    ".quote q{display:block;margin-top:3px;quotes:'“' '”';}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb;background:#fff;}",
     "textarea{all:unset;flex:1;font-size:15px;min-height:40px;max-height:96px;padding:8px 10px;border:1px solid #d1d5db;border-radius:8px;white-space:pre-wrap;overflow-y:auto;}",
     ".send{all:unset;cursor:pointer;background:#c8102e;color:#fff;padding:0 16px;border-radius:8px;font-size:15px;}",
@@ -76,8 +77,12 @@
     ".bubble{bottom:14px;" + (left ? "left" : "right") + ":14px;}}"
   ].join("");
 
-  var host = document.createElement("div");
-  host.setAttribute("data-guihua-widget", "");
+  // A custom element no page stylesheet targets; inline !important outranks even the page's
+  // !important rules (say "div { display: none !important }"), and nothing inside inherits from the page.
+  var host = document.createElement("guihua-chat-widget");
+  host.style.cssText = "all:initial !important;display:block !important;position:fixed !important;" +
+    "z-index:2147483000 !important;bottom:0 !important;" + (left ? "left" : "right") + ":0 !important;" +
+    "width:0 !important;height:0 !important;visibility:visible !important;opacity:1 !important;";
   var root = host.attachShadow({ mode: "open" });
   root.innerHTML =
     "<style>" + CSS + "</style>" +
@@ -108,14 +113,20 @@
   function render(m) {
     var box = el("div", "msg " + (m.role === "user" ? "user" : "bot") + (m.error ? " error" : ""), m.text);
     if (m.notice) box.appendChild(el("div", "notice", m.notice));
-    var cites = (m.citations || []).filter(function (c) { return c.quote; });
-    if (cites.length) {
+    // one chip per cited task or part; opening it shows every sentence quoted from there
+    var groups = [], byMarker = {};
+    (m.citations || []).forEach(function (c) {
+      if (!c.quote) return;
+      if (!byMarker[c.marker]) { byMarker[c.marker] = { marker: c.marker, label: c.label, quotes: [] }; groups.push(byMarker[c.marker]); }
+      if (byMarker[c.marker].quotes.indexOf(c.quote) < 0) byMarker[c.marker].quotes.push(c.quote);
+    });
+    if (groups.length) {
       var chips = el("div", "chips");
       var quote = null;
-      cites.forEach(function (c) {
-        var chip = el("button", "chip", c.marker.replace(/^\[|\]$/g, ""));
+      groups.forEach(function (g) {
+        var chip = el("button", "chip", g.marker.replace(/^\[|\]$/g, ""));
         chip.type = "button";
-        chip.title = c.label;
+        chip.title = g.label;
         chip.setAttribute("aria-expanded", "false");
         chip.addEventListener("click", function () {
           var open = chip.getAttribute("aria-expanded") === "true";
@@ -124,9 +135,10 @@
           if (!open) {
             chip.setAttribute("aria-expanded", "true");
             quote = el("div", "quote");
-            quote.appendChild(el("b", null, c.label));
-            quote.appendChild(document.createTextNode("“" + c.quote + "”"));
+            quote.appendChild(el("b", null, g.label));
+            g.quotes.forEach(function (q) { quote.appendChild(el("q", null, q)); });
             box.appendChild(quote);
+            if (quote.scrollIntoView) quote.scrollIntoView({ block: "nearest" });
           }
         });
         chips.appendChild(chip);
@@ -181,8 +193,11 @@
         m = { role: "bot", error: true, text: res.body.message || "服务暂时不可用，请稍后再试。" };
       }
       finish(m);
-    }, function () {
-      finish({ role: "bot", error: true, text: "网络连接失败，请稍后再试。" });
+    }, function (err) {
+      // the browser hides why (a CORS refusal looks like a network error to scripts)
+      if (window.console) console.warn("规划助手 widget: request to " + base + "/api/chat failed (" + err +
+        "). Is the network up, and is " + location.origin + " in the server's ASSISTANT_ALLOWED_ORIGINS?");
+      finish({ role: "bot", error: true, text: "无法连接问答服务：可能是网络问题，或本网站尚未获准使用。请稍后再试。" });
     });
     function finish(m) {
       if (timer) clearTimeout(timer);
