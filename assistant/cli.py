@@ -25,6 +25,8 @@ EXAMPLES = """examples:
   assistant show 19
   assistant chat
   assistant eval --report out/
+  assistant serve --port 7860
+  assistant log export --csv -o log.csv
   assistant index
 """
 
@@ -52,6 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
     ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
+    sub.add_parser("serve", help="run the web app and HTTP API (same as python app.py; serve --help for options)",
+                   add_help=False)
+    lg = sub.add_parser("log", help="the question/answer/feedback log of the web app")
+    lg_sub = lg.add_subparsers(dest="log_command", required=True)
+    export = lg_sub.add_parser("export", help="write the log as CSV")
+    export.add_argument("--csv", action="store_true", default=True, help="CSV output (the only format; default)")
+    export.add_argument("--table", choices=("answers", "feedback"), default="answers",
+                        help="answers (with thumbs up/down counts) or feedback (with the question)")
+    export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
     show.add_argument("task", help="task number, e.g. 19 or 十九")
@@ -59,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:  # the server has its own options (assistant serve --help)
+        from .server import main as serve
+
+        return serve(argv[1:], prog="assistant serve")
     args = build_parser().parse_args(argv)
     from pathlib import Path
 
@@ -116,6 +133,8 @@ def _run(args, config: Config) -> int:
 
     if args.command == "eval":
         return _eval(args, config)
+    if args.command == "log":
+        return _log_export(args, config)
     if args.command == "chat":
         return _chat(config)
 
@@ -143,6 +162,24 @@ def _run(args, config: Config) -> int:
             for c in answer.citations:
                 if c.quote != c.label.split(" ", 1)[-1]:
                     print(f"  {c.marker} {c.label}：“{c.quote}”")
+    return 0
+
+
+def _log_export(args, config: Config) -> int:
+    import os
+    from pathlib import Path
+
+    from .store import export_csv
+
+    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+    if not path.exists():
+        raise AssistantError(f"no log at {path}", f"找不到日志文件：{path}（网页版运行并回答过问题后才会有）")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
+            n = export_csv(path, out, args.table)
+        print(f"已导出{n}行到 {args.output}", file=sys.stderr)
+    else:
+        export_csv(path, sys.stdout, args.table)
     return 0
 
 

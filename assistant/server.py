@@ -445,10 +445,10 @@ def _ui_css() -> str:
 
 
 # --- command line -----------------------------------------------------------
-def build_parser():
+def build_parser(prog: str = "app.py"):
     import argparse
 
-    p = argparse.ArgumentParser(prog="app.py", description="规划助手网页版与HTTP API（默认只在本机 127.0.0.1:7860 提供服务）")
+    p = argparse.ArgumentParser(prog=prog, description="规划助手网页版与HTTP API（默认只在本机 127.0.0.1:7860 提供服务）")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--home", help="data directory (index, log); default $ASSISTANT_HOME or a per-user cache dir")
@@ -465,7 +465,7 @@ def build_parser():
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
     import os
     import sys
 
@@ -473,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     # one OpenMP thread per embedding call: requests already run in parallel, and idle OpenMP
     # threads spinning for work halved throughput on 2 cores (load benchmark: 56 → 117 q/s for one client)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    args = build_parser().parse_args(argv)
+    args = build_parser(prog).parse_args(argv)
     try:
         config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
                                  llm_base_url=args.base_url)

@@ -325,3 +325,26 @@ def test_two_processes_writing_one_log_lose_nothing(tmp_path):
     a.close()
     b.close()
     assert len(Log(path).rows("answers")) == 1000
+
+
+def test_log_export_csv_through_the_cli(live, http, subprocess_env, python, tmp_path):
+    import csv
+    import subprocess
+
+    a = http.post("/api/ask", json={"question": "“科普中国”是哪项任务的内容？"}).json()
+    http.post("/api/feedback", json={"answer_id": a["id"], "rating": "up"})
+    live.app.state.log.flush()
+    out = tmp_path / "log.csv"
+    r = subprocess.run([python, "-m", "assistant", "log", "export", "--csv", "--log", str(live.app.state.log.path),
+                        "-o", str(out)], env=subprocess_env, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    mine = [row for row in rows if row["id"] == a["id"]]
+    assert mine and mine[0]["question"] == "“科普中国”是哪项任务的内容？" and mine[0]["thumbs_up"] == "1"
+    assert len(rows) == len(live.app.state.log.rows("answers"))
+    r = subprocess.run([python, "-m", "assistant", "log", "export", "--table", "feedback", "--log",
+                        str(live.app.state.log.path)], env=subprocess_env, capture_output=True, text=True)
+    assert r.returncode == 0 and a["id"] in r.stdout and "科普中国" in r.stdout
+    r = subprocess.run([python, "-m", "assistant", "log", "export", "--log", str(tmp_path / "none.sqlite3")],
+                       env=subprocess_env, capture_output=True, text=True)
+    assert r.returncode == 1 and "找不到日志文件" in r.stderr and "Traceback" not in r.stderr
