@@ -267,8 +267,9 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     async def answering(fn, *args):
         """Run CPU-bound answering on a few threads (one a core): under load, requests queue
         in order instead of dozens of threads fighting over the GIL and the cores."""
-        if not slots:
-            slots.append(anyio.CapacityLimiter(settings.answer_threads))
+        if not slots:  # a model endpoint mostly waits on the network: let many calls be in flight
+            slots.append(anyio.CapacityLimiter(settings.answer_threads if bot.llm is None
+                                               else max(32, settings.answer_threads)))
         return await anyio.to_thread.run_sync(fn, *args, limiter=slots[0])
 
     @app.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="回答一个问题（带引用）")

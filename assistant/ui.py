@@ -7,10 +7,12 @@ highlighted; 👍/👎 on an answer goes to the same log as ``/api/feedback``.
 from __future__ import annotations
 
 import html
+import os
 import time
 import uuid
 
-import gradio as gr
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio loads: no calls to outside hosts
+import gradio as gr  # noqa: E402
 
 from .models import Answer
 
@@ -155,4 +157,5 @@ def build_ui(bot, store) -> gr.Blocks:
                         browse_view = gr.HTML(node_html(plan, "preamble"), padding=True, elem_id="browse-view")
                 part_pick.change(show_part, part_pick, [task_pick, browse_view])
                 task_pick.change(show_node, task_pick, browse_view)
+    demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
     return demo

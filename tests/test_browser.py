@@ -204,6 +204,7 @@ def test_web_ui_chat_citation_viewer_and_feedback(browser, live, shots, plan):
     mark = page.locator("#viewer mark")
     mark.wait_for(timeout=10_000)
     assert mark.inner_text() in plan.task(19).text and "任务19" in page.locator("#viewer h3").inner_text()
+    page.wait_for_timeout(1500)  # let gradio's "pending" fade end (cosmetic, for the screenshot)
     page.screenshot(path=str(shots / "ui-chat.png"))
     # thumbs down on the answer reaches the log
     page.locator("#chat button[aria-label*='islike']").first.click()
@@ -218,6 +219,7 @@ def test_web_ui_chat_citation_viewer_and_feedback(browser, live, shots, plan):
     page.get_by_role("radio", name="第六部分 推动科普服务高质量发展").check()
     page.get_by_role("radio", name="任务19 实施平战结合科普能力提升工程").check()
     page.wait_for_function("document.querySelector('#browse-view').innerText.includes('国家科普中心')")
+    page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "ui-browse.png"))
     page.close()
 
@@ -231,5 +233,6 @@ def test_web_ui_on_a_phone(browser, live, shots):
     page.wait_for_function("document.querySelector('#chat').innerText.includes('38')", timeout=30_000)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the phone
+    page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "ui-phone.png"))
     context.close()
