@@ -71,6 +71,11 @@ class Assistant:
         if not isinstance(question, str):
             raise InputError(f"question must be a string, not {type(question).__name__}",
                              "问题必须是文本。")
+        try:
+            question.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates, e.g. "\ud800" from a JSON body
+            raise InputError("question contains invalid Unicode (a lone surrogate)",
+                             "问题包含无效字符，请重新输入。") from None
         if "\x00" in question:
             raise InputError("question contains NUL bytes (binary data?)", "问题包含二进制数据，请输入文字。")
         if not question.strip():

@@ -19,9 +19,11 @@ import re
 import secrets
 import threading
 import time
+from collections import OrderedDict
 
-GUARDED = ("/api/", "/v1/")
+GUARDED = ("/api/", "/v1/")  # API key, origin, body size
 OPEN = ("/api/health",)
+LIMITED_UI = "/gradio_api/"  # the UI's own calls answer questions too: rate-limited per IP
 
 
 def origin_regex(patterns: list[str]) -> str:
@@ -37,13 +39,16 @@ def origin_regex(patterns: list[str]) -> str:
     return "|".join(f"(?:{a})" for a in alts) or r"(?!)"
 
 
-def error_body(status: int, code: str, message: str, detail: str) -> bytes:
-    return json.dumps({"error": code, "status": status, "message": message, "detail": detail},
-                      ensure_ascii=False).encode("utf-8")
+def error_payload(path: str, status: int, code: str, message: str, detail: str) -> dict:
+    """Our error shape; under /v1 the OpenAI one (``error`` an object), which chat front-ends read."""
+    if path.startswith("/v1/"):
+        return {"error": {"message": message, "type": code, "code": code, "param": None, "detail": detail},
+                "status": status, "message": message, "detail": detail}
+    return {"error": code, "status": status, "message": message, "detail": detail}
 
 
-async def send_error(send, status: int, code: str, message: str, detail: str, headers=()) -> None:
-    body = error_body(status, code, message, detail)
+async def send_error(send, status: int, code: str, message: str, detail: str, headers=(), path: str = "") -> None:
+    body = json.dumps(error_payload(path, status, code, message, detail), ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(body)).encode()), *headers]})
@@ -73,7 +78,8 @@ class OriginGuard:
             origin = _header(scope, b"origin")
             if origin is not None and not self.allows(origin, scope):
                 return await send_error(send, 403, "origin_not_allowed", "此网站未获准使用本问答服务。",
-                                        f"origin {origin!r} is not in the allow-list (ASSISTANT_ALLOWED_ORIGINS)")
+                                        f"origin {origin!r} is not in the allow-list (ASSISTANT_ALLOWED_ORIGINS)",
+                                        path=scope["path"])
         await self.app(scope, receive, send)
 
     def allows(self, origin: str, scope) -> bool:
@@ -84,88 +90,91 @@ class OriginGuard:
 
 
 class TokenBucket:
-    """Per-client token buckets: ``rate`` requests a second on average, bursts up to ``burst``."""
+    """Per-client token buckets: ``per_minute`` requests a minute on average, bursts up to ``burst``.
+
+    At most ``max_clients`` buckets are kept; the least recently seen is forgotten first (O(1)).
+    """
 
     def __init__(self, per_minute: float, burst: int, max_clients: int = 50_000):
         self.rate, self.burst, self.max_clients = per_minute / 60.0, burst, max_clients
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self.lock = threading.Lock()
 
     def take(self, client: str, now: float | None = None) -> float:
         """0 if the request may go ahead, else the seconds to wait."""
         now = time.monotonic() if now is None else now
         with self.lock:
-            tokens, last = self.buckets.get(client, (self.burst, now))
+            tokens, last = self.buckets.pop(client, (self.burst, now))
             tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if len(self.buckets) >= self.max_clients and client not in self.buckets:
-                self._prune(now)
-            if tokens >= 1:
-                self.buckets[client] = (tokens - 1, now)
-                return 0.0
-            self.buckets[client] = (tokens, now)
-            return (1 - tokens) / self.rate
-
-    def _prune(self, now: float) -> None:
-        full = [c for c, (t, last) in self.buckets.items() if t + (now - last) * self.rate >= self.burst]
-        for c in full:
-            del self.buckets[c]
-        while len(self.buckets) >= self.max_clients:  # still full: forget the oldest
-            del self.buckets[next(iter(self.buckets))]
-
-
-class BodyTooLarge(Exception):
-    pass
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self.buckets[client] = (tokens - 1 if not wait else tokens, now)
+            if len(self.buckets) > self.max_clients:
+                self.buckets.popitem(last=False)
+            return wait
 
 
 class RequestGuard:
-    """API key (401), rate limit (429) and body size (413) for the guarded paths."""
+    """Rate limit (429), API key (401) and body size (413) for the guarded paths.
+
+    The rate limit comes first and is keyed by the client's address, or by the API key once it
+    matched the configured one: made-up keys buy no extra requests, and key guessing is limited too.
+    """
 
     def __init__(self, app, api_key: str | None, limiter: TokenBucket | None, max_body: int):
         self.app, self.api_key, self.limiter, self.max_body = app, api_key, limiter, max_body
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not _guarded(scope["path"]) or scope["method"] == "OPTIONS":
+        if scope["type"] != "http" or scope["method"] == "OPTIONS":
+            return await self.app(scope, receive, send)
+        path = scope["path"]
+        guarded = _guarded(path)
+        ui_call = path.startswith(LIMITED_UI) and scope["method"] == "POST"
+        if not guarded and not ui_call:
             return await self.app(scope, receive, send)
         key = self._key(scope)
-        if self.api_key and not (key and secrets.compare_digest(key.encode(), self.api_key.encode())):
-            return await send_error(send, 401, "unauthorized", "缺少或错误的访问密钥。",
-                                    "missing or wrong API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
-                                    [(b"www-authenticate", b"Bearer")])
+        key_ok = bool(self.api_key and key and secrets.compare_digest(key.encode(), self.api_key.encode()))
         if self.limiter is not None:
-            client = f"key:{key}" if key else f"ip:{(scope.get('client') or ('?',))[0]}"
+            client = f"key:{key}" if key_ok else f"ip:{(scope.get('client') or ('?',))[0]}"
             wait = self.limiter.take(client)
             if wait:
                 return await send_error(send, 429, "rate_limited", "提问太频繁，请稍后再试。",
                                         f"rate limit exceeded; retry after {wait:.1f} s",
-                                        [(b"retry-after", str(max(1, round(wait + 0.5))).encode())])
+                                        [(b"retry-after", str(max(1, round(wait + 0.5))).encode())], path)
+        if not guarded:
+            return await self.app(scope, receive, send)
+        if self.api_key and not key_ok:
+            return await send_error(send, 401, "unauthorized", "缺少或错误的访问密钥。",
+                                    "missing or wrong API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
+                                    [(b"www-authenticate", b"Bearer")], path)
         length = _header(scope, b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body:
-            return await send_error(send, 413, "body_too_large", "请求内容太大。",
-                                    f"request body is {length} bytes; the limit is {self.max_body}")
-        seen = 0
-        started = False
-
-        async def counted_receive():
-            nonlocal seen
+        if length is not None:
+            if length.isdigit() and int(length) > self.max_body:
+                return await send_error(send, 413, "body_too_large", "请求内容太大。",
+                                        f"request body is {length} bytes; the limit is {self.max_body}", path=path)
+            return await self.app(scope, receive, send)
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        # no Content-Length (chunked): read the body here, up to the limit, then hand it on
+        body, more = b"", True
+        while more:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_body:
-                    raise BodyTooLarge()
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                return await send_error(send, 413, "body_too_large", "请求内容太大。",
+                                        f"request body is over the limit of {self.max_body} bytes", path=path)
+        sent = False
 
-        async def tracked_send(message):
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-        try:
-            await self.app(scope, counted_receive, tracked_send)
-        except BodyTooLarge:
-            if not started:
-                await send_error(send, 413, "body_too_large", "请求内容太大。",
-                                 f"request body is over the limit of {self.max_body} bytes")
+        await self.app(scope, replay, send)
 
     @staticmethod
     def _key(scope) -> str | None:
@@ -195,10 +204,8 @@ class CatchAll:
 
         try:
             await self.app(scope, receive, tracked_send)
-        except BodyTooLarge:
-            raise
         except Exception:
             self.log.exception("unhandled error on %s", scope.get("path"))
             if not started:
                 await send_error(send, 500, "server_error", "服务器内部错误，请稍后再试。",
-                                 "internal server error (see the server log)")
+                                 "internal server error (see the server log)", path=scope.get("path", ""))

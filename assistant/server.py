@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -37,7 +38,7 @@ from starlette.routing import Match
 
 from .config import Config
 from .errors import AssistantError, InputError, NotFound
-from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, origin_regex
+from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, error_payload, origin_regex
 from .models import Answer
 from .store import Log
 
@@ -133,10 +134,16 @@ class AnswerOut(BaseModel):
     ms: float
 
 
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: str
+    text: str | None = None
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
     role: str
-    content: str | list[dict] | None = None
+    content: str | list[ContentPart] | None = None
 
 
 class CompletionRequest(BaseModel):
@@ -168,7 +175,7 @@ class Sessions:
             entry = self.items.pop(session_id, None) if session_id else None
             if entry is None or now - entry[0] > self.ttl:
                 session_id = session_id or uuid.uuid4().hex
-                entry = (now, self.bot.conversation(), threading.Lock())
+                entry = (now, self.bot.conversation(max_turns=6), threading.Lock())
             self.items[session_id] = (now, entry[1], entry[2])
             while len(self.items) > self.max:
                 self.items.popitem(last=False)
@@ -176,8 +183,9 @@ class Sessions:
 
 
 # --- the app --------------------------------------------------------------
-def _error(status: int, code: str, message: str, detail: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "status": status, "message": message, "detail": detail}, status, headers)
+def _error(status: int, code: str, message: str, detail: str, headers: dict | None = None,
+           path: str = "") -> JSONResponse:
+    return JSONResponse(error_payload(path, status, code, message, detail), status, headers)
 
 
 def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
@@ -221,33 +229,37 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes)
     app.add_middleware(CORSMiddleware, allow_origin_regex=origin_regex(settings.allowed_origins),
                        allow_methods=["GET", "POST", "OPTIONS"], max_age=600,
-                       allow_headers=["Content-Type", "Authorization", "X-API-Key"])
+                       allow_headers=["*"])  # the openai JS SDK sends x-stainless-* headers; no cookies are used
     app.add_middleware(OriginGuard, allowed=settings.allowed_origins)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
+        path = request.url.path
+        if request.method == "POST":
+            kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind and kind != "application/json" and not kind.endswith("+json"):
+                return _error(415, "unsupported_media_type", "请以JSON格式提交（Content-Type: application/json）。",
+                              f"content type {kind!r} is not application/json", path=path)
+            if not await request.body():
+                return _error(400, "empty_body", "请求体为空，请提交JSON。", "request body is empty", path=path)
         status, code, message, detail = _validation_message(exc.errors())
-        return _error(status, code, message, detail)
+        return _error(status, code, message, detail, path=path)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         messages = {404: "没有这个地址。", 405: "不支持这种请求方法。"}
         return _error(exc.status_code, "http_error", messages.get(exc.status_code, "请求无效。"), str(exc.detail),
-                      getattr(exc, "headers", None))
+                      getattr(exc, "headers", None), request.url.path)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound):
-        return _error(404, "not_found", exc.message_zh, str(exc))
+        return _error(404, "not_found", exc.message_zh, str(exc), path=request.url.path)
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
         status = 422 if isinstance(exc, InputError) else 500
-        return _error(status, "invalid_question" if status == 422 else "server_error", exc.message_zh, str(exc))
-
-    @app.exception_handler(Exception)
-    async def _crash(request: Request, exc: Exception):
-        log.exception("unhandled error on %s", request.url.path)
-        return _error(500, "server_error", "服务器内部错误，请稍后再试。", "internal server error (see the server log)")
+        return _error(status, "invalid_question" if status == 422 else "server_error", exc.message_zh, str(exc),
+                      path=request.url.path)
 
     def answer_out(answer: Answer, started: float, request: Request, session_id: str | None = None,
                    resolved: str | None = None) -> dict:
@@ -328,19 +340,19 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
 
     @app.post("/v1/chat/completions", tags=["OpenAI兼容"],
               summary="OpenAI兼容的对话接口：引用写在正文里，也在 citations 字段里")
-    def completions(body: CompletionRequest, request: Request):
+    async def completions(body: CompletionRequest, request: Request):
         from .conversation import Conversation
 
         started = time.perf_counter()
         users = [_content(m.content) for m in body.messages if m.role == "user"]
         if not users or not users[-1].strip():
             raise InputError("messages must end with a non-empty user message", "请在messages中给出用户的问题。")
-        conversation = Conversation(bot, max_turns=4)
-        conversation.replay(users[-5:-1])
+        conversation = Conversation(bot, max_turns=2)
+        await answering(conversation.replay, users[-3:-1])  # the last two turns are context enough
         completion_id = "chatcmpl-" + uuid.uuid4().hex
         model = body.model or MODEL_NAME
         if not body.stream:
-            answer = conversation.ask(users[-1])
+            answer = await answering(conversation.ask, users[-1])
             out = answer_out(answer, started, request)
             text = _with_citations(answer)
             return {"id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": model,
@@ -373,10 +385,9 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                 for part in _pieces(text):
                     yield chunk({"content": part})
                 yield chunk({}, "stop", citations=out["citations"], answer_id=out["id"])
-            except Exception as e:  # the stream has started: report in-band, keep serving
+            except Exception:  # the stream has started: say so in the text, keep serving
                 log.exception("stream failed")
-                yield chunk({"content": "\n（回答生成失败，请稍后再试。）"}, "stop",
-                            error={"message": "回答生成失败", "detail": type(e).__name__})
+                yield chunk({"content": "\n（回答生成失败，请稍后再试。）"}, "stop")
             yield "data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream",
@@ -390,8 +401,9 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                 if route.matches(request.scope)[0] == Match.PARTIAL:
                     return _error(405, "method_not_allowed", "不支持这种请求方法。",
                                   f"{request.method} is not allowed on {request.url.path}",
-                                  {"Allow": ", ".join(sorted(route.methods))})
-        return _error(404, "not_found", "没有这个接口。", f"no such endpoint: {request.method} {request.url.path}")
+                                  {"Allow": ", ".join(sorted(route.methods))}, request.url.path)
+        return _error(404, "not_found", "没有这个接口。", f"no such endpoint: {request.method} {request.url.path}",
+                      path=request.url.path)
 
     widget_js = (STATIC / "widget.js").read_bytes()
 
@@ -406,7 +418,11 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         from .ui import build_ui
 
         blocks = build_ui(bot, store)
-        app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft())
+        # with an API key set, the UI asks for it too (any user name): the key guards every way in
+        auth = (lambda user, password: secrets.compare_digest(password.encode(), settings.api_key.encode())
+                ) if settings.api_key else None
+        app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft(),
+                                  auth=auth, auth_message="请输入访问密钥（用户名任意）。" if auth else None)
     return app
 
 
@@ -423,7 +439,7 @@ def _content(content) -> str:
         return ""
     if isinstance(content, str):
         return content
-    return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return "".join(p.text or "" for p in content if p.type == "text")
 
 
 def _with_citations(answer: Answer) -> str:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import queue
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import IO
 
@@ -37,6 +39,8 @@ TABLES = {"answers": ("id", "ts", "session_id", "question", "answer", "refused",
                       "ms", "client"),
           "feedback": ("ts", "answer_id", "rating", "comment")}
 _STOP = object()
+log = logging.getLogger(__name__)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Log:
@@ -49,6 +53,8 @@ class Log:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
         self._queue: queue.Queue = queue.Queue()
+        self._recent: OrderedDict[str, None] = OrderedDict()  # answer ids logged by this process lately
+        self._recent_lock = threading.Lock()
         self._batch = batch
         self._writer = threading.Thread(target=self._write_loop, name="log-writer", daemon=True)
         self._writer.start()
@@ -62,6 +68,10 @@ class Log:
     # --- writing (any thread) -------------------------------------------
     def answer(self, answer_id: str, session_id: str | None, question: str, text: str, refused: bool,
                cited_tasks: list[int], route: str, mode: str, ms: float, client: str | None) -> None:
+        with self._recent_lock:
+            self._recent[answer_id] = None
+            if len(self._recent) > 100_000:
+                self._recent.popitem(last=False)
         self._queue.put(("answers", (answer_id, time.time(), session_id, question, text, int(refused),
                                      json.dumps(cited_tasks), route, mode, round(ms, 2), client)))
 
@@ -94,6 +104,12 @@ class Log:
             stop = len(rows) < len(items)
             try:
                 self._insert(db, rows)
+            except Exception:  # the writer must outlive any row: save what can be saved, one by one
+                for row in rows:
+                    try:
+                        self._insert(db, [row])
+                    except Exception:
+                        log.exception("log row dropped: %r", row[1][:4])
             finally:
                 for _ in items:
                     self._queue.task_done()
@@ -116,7 +132,9 @@ class Log:
 
     # --- reading --------------------------------------------------------
     def known_answer(self, answer_id: str) -> bool:
-        self.flush()
+        """Whether an answer id was logged (recent ones from memory: no wait on the writer)."""
+        if answer_id in self._recent:
+            return True
         with self._connect() as db:
             return db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is not None
 
@@ -147,7 +165,8 @@ def export_csv(path: Path, out: IO[str], table: str = "answers") -> int:
         writer.writerow([d[0] for d in cur.description])
         n = 0
         for row in cur:
-            writer.writerow(row)
+            # a cell starting with = + - @ is a formula to Excel: neutralise what users typed
+            writer.writerow(["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in row])
             n += 1
         return n
     finally:

@@ -159,3 +159,4 @@ def build_ui(bot, store) -> gr.Blocks:
                 task_pick.change(show_node, task_pick, browse_view)
     demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
     return demo
+

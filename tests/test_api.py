@@ -47,8 +47,12 @@ def _error(r, status, code=None):
     assert body["status"] == status and body["message"] and body["detail"]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in body["message"]), body  # Chinese for end users
     assert "Traceback" not in r.text and 'File "' not in r.text
+    error = body["error"]
+    if r.request.url.path.startswith("/v1/"):  # the OpenAI shape, which chat front-ends read
+        assert error["message"] == body["message"] and error["type"]
+        error = error["code"]
     if code:
-        assert body["error"] == code, body
+        assert error == code, body
     return body
 
 
@@ -83,7 +87,8 @@ def test_chat_resolves_a_follow_up_within_a_session(http):
     assert other["session_id"] != sid and other["resolved_question"] is None
 
 
-def test_chat_keeps_a_client_chosen_session_id_across_server_restarts(http):
+def test_chat_accepts_a_client_chosen_session_id(http):
+    """The widget keeps its id in localStorage; an id the server does not know (after a restart) starts afresh."""
     sid = "widget-session-0001"
     a = http.post("/api/chat", json={"message": "第20项任务是什么？", "session_id": sid}).json()
     assert a["session_id"] == sid and a["cited_tasks"][0] == 20
@@ -176,6 +181,8 @@ def test_openai_endpoint_rejects_a_conversation_without_a_question(http):
     (b'{"question": "   "}', 422, "invalid_question"),
     ('{"question": "%s"}' % ("规" * 600), 422, "invalid_question"),
     (b'{"question": "a\\u0000b"}', 422, "invalid_question"),
+    (b'{"question": "\\u7b2c19\\ud800\\u9879"}', 422, "invalid_question"),
+    (b"", 400, "empty_body"),
 ])
 def test_bad_bodies_get_a_clear_4xx(http, body, status, code):
     r = http.post("/api/ask", content=body if isinstance(body, bytes) else body.encode(),
@@ -191,9 +198,23 @@ def test_a_1mb_body_is_413_and_the_server_keeps_serving(http):
     def chunks():
         for _ in range(64):
             yield b"x" * 16384
-    r = http.post("/api/ask", content=chunks(), headers={"content-type": "application/json"})
-    assert r.status_code in (400, 413) and r.json()["message"]
+    _error(http.post("/api/ask", content=chunks(), headers={"content-type": "application/json"}), 413,
+           "body_too_large")
+    # a small chunked body is read and answered as usual
+    r = http.post("/api/ask", content=iter([b'{"question": "', "第19项任务要求什么".encode(), b'"}']),
+                  headers={"content-type": "application/json"})
+    assert r.status_code == 200 and r.json()["cited_tasks"][0] == 19
     _still_serving(http)
+
+
+def test_json_sent_as_another_content_type_is_415(http):
+    _error(http.post("/api/ask", content='{"question": "第19项"}'.encode(), headers={"content-type": "text/plain"}),
+           415, "unsupported_media_type")
+
+
+def test_openai_endpoint_type_errors_are_422(http):
+    bad = {"messages": [{"role": "user", "content": [{"type": "text", "text": 1}]}]}
+    _error(http.post("/v1/chat/completions", json=bad), 422, "invalid_field")
 
 
 def test_unknown_endpoint_and_method(http):
@@ -250,9 +271,24 @@ def test_rate_limit_per_client(bot, tmp_path_factory):
             body = _error(r, 429, "rate_limited")
             assert int(r.headers["retry-after"]) >= 1 and "retry after" in body["detail"]
             assert http.get("/api/health").status_code == 200
-            # a client with its own key has its own bucket
+            # made-up keys buy no fresh bucket: without a configured key they are just the same address
+            for key in ("a", "b", "c"):
+                _error(http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": key}), 429)
+                _error(http.post("/v1/chat/completions", json={"messages": [{"role": "user", "content": QUESTION}]},
+                                 headers={"Authorization": f"Bearer {key}"}), 429, "rate_limited")
+    finally:
+        server.close()
+
+
+def test_key_guessing_is_rate_limited_and_the_right_key_has_its_own_bucket(bot, tmp_path_factory):
+    server, _ = _serve(bot, tmp_path_factory, api_key="right-key", rate_per_minute=6, burst=3)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            codes = [http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": f"guess{i}"}).status_code
+                     for i in range(5)]
+            assert codes == [401, 401, 401, 429, 429]
             assert http.post("/api/ask", json={"question": QUESTION},
-                             headers={"X-API-Key": "another-client"}).status_code == 200
+                             headers={"X-API-Key": "right-key"}).status_code == 200
     finally:
         server.close()
 
@@ -268,8 +304,6 @@ def test_internal_errors_are_json_without_a_traceback(bot, tmp_path_factory):
         def ask(self, question):
             raise RuntimeError("boom: secret internals")
 
-    server, _ = _serve(bot, tmp_path_factory, rate_per_minute=0)
-    server.server.config.app  # keep a reference
     app = create_app(bot.config, ServerSettings(log_path=tmp_path_factory.mktemp("l") / "x.sqlite3", ui=False),
                      bot=Broken(bot))
     broken = LiveServer(app)
@@ -281,7 +315,6 @@ def test_internal_errors_are_json_without_a_traceback(bot, tmp_path_factory):
             assert http.get("/api/health").status_code == 200
     finally:
         broken.close()
-        server.close()
 
 
 def test_many_concurrent_clients_lose_no_log_row(bot, tmp_path_factory):
@@ -348,3 +381,43 @@ def test_log_export_csv_through_the_cli(live, http, subprocess_env, python, tmp_
     r = subprocess.run([python, "-m", "assistant", "log", "export", "--log", str(tmp_path / "none.sqlite3")],
                        env=subprocess_env, capture_output=True, text=True)
     assert r.returncode == 1 and "找不到日志文件" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_row_the_database_refuses_does_not_stop_the_log(tmp_path):
+    log = Log(tmp_path / "log.sqlite3")
+    log.answer("bad" + "0" * 29, None, "第19项\ud800", "a", False, [19], "task", "extractive", 1.0, "t")  # not UTF-8
+    log.answer("good" + "0" * 28, None, "第20项", "a", False, [20], "task", "extractive", 1.0, "t")
+    log.feedback("good" + "0" * 28, "up", None)
+    log.flush()
+    assert [r["question"] for r in log.rows("answers")] == ["第20项"]
+    assert log._writer.is_alive() and log.rows("feedback")[0]["rating"] == "up"
+    log.close()
+
+
+def test_csv_export_neutralises_formulas(tmp_path):
+    import io
+
+    from assistant.store import export_csv
+
+    log = Log(tmp_path / "log.sqlite3")
+    log.answer("f" * 32, None, '=HYPERLINK("http://evil.example","第19项")', "-1", False, [19], "task", "extractive",
+               1.0, "t")
+    log.close()
+    out = io.StringIO()
+    export_csv(tmp_path / "log.sqlite3", out)
+    assert "'=HYPERLINK" in out.getvalue() and "\n=HYPERLINK" not in out.getvalue() and ",'-1," in out.getvalue()
+
+
+def test_with_a_key_the_web_ui_asks_for_it_too(bot, tmp_path_factory):
+    log = tmp_path_factory.mktemp("log") / "log.sqlite3"
+    server = LiveServer(create_app(bot.config, ServerSettings(log_path=log, api_key="ui-key"), bot=bot))
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            join = {"data": ["第19项任务要求什么"], "fn_index": 0, "session_hash": "abcdef"}
+            assert http.post("/gradio_api/queue/join", json=join).status_code == 401
+            assert http.get("/config").status_code == 401
+            assert http.post("/login", data={"username": "anyone", "password": "wrong"}).status_code == 400
+            assert http.post("/login", data={"username": "anyone", "password": "ui-key"}).json() == {"success": True}
+            assert http.get("/config").status_code == 200  # the login cookie opens the UI
+    finally:
+        server.close()

@@ -175,13 +175,23 @@ def test_widget_on_a_site_not_allowed_says_so(browser, bot, tmp_path_factory, tm
     log = tmp_path_factory.mktemp("log") / "log.sqlite3"
     app = create_app(bot.config, ServerSettings(log_path=log, ui=False, allowed_origins=["https://www.example.org"]),
                      bot=bot)
-    strict = LiveServer(app)
+    refused = []  # what the server answered on /api/chat (a browser does not show its preflight to pages)
+
+    async def recording(scope, receive, send):
+        async def spy(message):
+            if message["type"] == "http.response.start" and scope["path"] == "/api/chat":
+                refused.append((scope["method"], message["status"]))
+            await send(message)
+        await app(scope, receive, spy)
+
+    strict = LiveServer(recording)
     site = _site(tmp_path, f"{strict.url}/widget.js")
     try:
         page = browser.new_page()
         page.goto(site.url + "/index.html")
         widget = _open_widget(page)
         reply = _ask(widget, "第19项任务要求什么", 1)
+        assert ("OPTIONS", 403) in refused  # the server itself turned the site away
         # the API answers 403 (tests/test_api.py); a browser hides a refused preflight from
         # scripts, so the widget says both possible causes and warns developers in the console
         assert "未获准" in reply.inner_text() and "error" in reply.get_attribute("class")

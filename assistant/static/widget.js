@@ -73,7 +73,8 @@
     ".send{all:unset;cursor:pointer;background:#c8102e;color:#fff;padding:0 16px;border-radius:8px;font-size:15px;}",
     ".send[disabled]{opacity:.5;cursor:default;}",
     ".typing{color:#6b7280;font-size:13px;}",
-    "@media (max-width:520px){.panel{left:0;right:0;bottom:0;top:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0;}",
+    "@media (max-width:520px){textarea{font-size:16px;}",  // under 16px iOS Safari zooms the page on focus
+    ".panel{left:0;right:0;bottom:0;top:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0;}",
     ".bubble{bottom:14px;" + (left ? "left" : "right") + ":14px;}}"
   ].join("");
 
@@ -214,12 +215,14 @@
   root.querySelector(".close").addEventListener("click", function () { setOpen(false); bubble.focus(); });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    if (busy || !input.value.trim()) return;  // keep what was typed while an answer is on its way
     var text = input.value;
     input.value = "";
     ask(text);
   });
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {  // not while an IME is composing
+    // not while an IME is composing (Safari reports the Enter that picks a pinyin candidate as keyCode 229)
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
       e.preventDefault();
       form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
     }
