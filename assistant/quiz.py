@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from .config import Config
 from .errors import InputError
@@ -89,11 +89,11 @@ class QuizMaker:
         notices, source, stats = [], "offline", Counter()
         if self.llm is not None:
             items, note = self.llm.write(nodes, n, kinds, seed, stats)
-            source = "llm"
+            source = "llm" if items else "offline"
             if note:
                 notices.append(note)
-        writer = ItemWriter(self.analysis, rng)
-        offline = Assembler(writer.candidates, self.checker, stats).run(nodes, n - len(items), kinds, rng, items)
+        writer = ItemWriter(self.analysis, rng, nodes)
+        offline = Assembler(writer, self.checker, stats).run(nodes, n - len(items), kinds, rng, items)
         if self.llm is not None and offline and items:
             notices.append(f"另有{len(offline)}道由离线规则补足。")
         items = sorted(items + offline, key=lambda i: kinds.index(i.kind) if i.kind in kinds else len(kinds))
@@ -144,12 +144,12 @@ class QuizMaker:
 
 class Assembler:
     """Picks ``n`` valid items that test distinct facts: kinds spread evenly, tasks in turn, the least
-    used stem template (and, for true/false, the less used answer) first. Greedy; when a small task
-    runs out of distinct facts it starts again with a new order (up to ``attempts`` times)."""
+    used stem form (then wording, and for true/false the less used answer) first. Greedy; when a small task
+    runs out of distinct facts, misses a kind or repeats a form, it starts again with a new order (up to
+    ``attempts`` times) and keeps the best try."""
 
-    def __init__(self, candidates: Callable[[Node, str], list[QuizItem]], checker: Checker, stats: Counter,
-                 attempts: int = 4):
-        self.candidates = candidates
+    def __init__(self, writer: ItemWriter, checker: Checker, stats: Counter, attempts: int = 12):
+        self.writer = writer
         self.checker = checker
         self.stats = stats
         self.attempts = attempts
@@ -157,12 +157,17 @@ class Assembler:
 
     def run(self, nodes: list[Node], n: int, kinds: tuple[str, ...], rng: random.Random,
             chosen: list[QuizItem]) -> list[QuizItem]:
-        best: list[QuizItem] = []
+        best, best_score = [], (-1, -1, -1)
+        goal = (n, min(n, len(kinds)), n)
+        first = {(node.id, k): self.writer.candidates(node, k) for node in nodes for k in kinds} if n > 0 else {}
         for attempt in range(self.attempts if n > 0 else 0):
+            self.pools = dict(first) if attempt == 0 else {key: self.writer.reorder(c) for key, c in first.items()}
             picked = self._attempt(nodes, n, kinds, rng, chosen)
-            if len(picked) > len(best):
-                best = picked
-            if len(best) >= n:
+            # as many items as asked, every kind asked for, and no stem form twice
+            score = (len(picked), len({i.kind for i in picked}), len({i.family for i in chosen + picked}) - len(chosen))
+            if score > best_score:
+                best, best_score = picked, score
+            if best_score >= goal:
                 break
             self.stats["restarts"] += 1
         return best
@@ -171,11 +176,14 @@ class Assembler:
         counts = {k: n // len(kinds) for k in kinds}
         for k in rng.sample(kinds, n % len(kinds)):
             counts[k] += 1
-        slots = [k for r in range(max(counts.values(), default=0)) for k in kinds if counts[k] > r]
-        self.pools: dict[tuple[str, str], list[QuizItem]] = {}
+        # the kinds with the fewest candidates choose first, so that a small task's few multiple-choice
+        # items are not shut out by a single-choice item on the same clause
+        scarce = sorted(kinds, key=lambda k: sum(len(self.pools[(x.id, k)]) for x in nodes))
+        slots = [k for r in range(max(counts.values(), default=0)) for k in scarce if counts[k] > r]
         self.order = rng.sample(nodes, len(nodes))
         self.turn = 0
         self.templates = Counter(i.template for i in chosen)
+        self.families = Counter(i.family for i in chosen)
         self.answers = Counter(tuple(i.answer) for i in chosen if i.kind == "judge")
         self.taken = list(chosen)
         picked: list[QuizItem] = []
@@ -189,6 +197,7 @@ class Assembler:
             picked.append(item)
             self.taken.append(item)
             self.templates[item.template] += 1
+            self.families[item.family] += 1
             if item.kind == "judge":
                 self.answers[tuple(item.answer)] += 1
         return picked
@@ -197,15 +206,14 @@ class Assembler:
         """The next valid, new item of this kind (``fresh``: only with a stem template not yet used)."""
         for shift in range(len(self.order)):
             node = self.order[(self.turn + shift) % len(self.order)]
-            if (node.id, kind) not in self.pools:
-                self.pools[(node.id, kind)] = self.candidates(node, kind)
             pool = self.pools[(node.id, kind)]
             ranked = sorted(range(len(pool)), key=lambda i: (
-                self.templates[pool[i].template], self.answers[tuple(pool[i].answer)] if kind == "judge" else 0, i))
+                self.families[pool[i].family], self.templates[pool[i].template],
+                self.answers[tuple(pool[i].answer)] if kind == "judge" else 0, i))
             drop, found = set(), None
             for i in ranked:
                 item = pool[i]
-                if fresh and self.templates[item.template]:
+                if fresh and self.families[item.family]:
                     break
                 if self._clashes(item):
                     drop.add(i)

@@ -273,6 +273,9 @@ class Checker:
         out = []
         if answer in canon(item.stem.replace(BLANK, "")):
             out.append("the stem already shows the answer")
+        others = [x for x in self._fillers(item) if x != answer]
+        if others:
+            out.append(f"the blank's context also fits {others[0]!r} elsewhere in the plan")
         start = next(s for x, s in spans.items() if x == answer)
         if not self._on_word_boundaries(quote, start, start + len(answer)):
             out.append("the blank cuts through a word")
@@ -310,6 +313,9 @@ class Checker:
             spans, _ = found
             if item.kind == "single" and right[0] not in spans:
                 out.append("the correct option does not fill the blank in the quote")
+            fits = [w for w in wrong if w in self._fillers(item)]
+            if fits:
+                out.append(f"distractor {fits[0]!r} fills the blank elsewhere in the plan, so it may be correct")
             if item.kind == "multi" and not any(all(r in s for r in right) and not any(w in s for w in wrong)
                                                 for s in spans):
                 out.append("the blank's span does not hold exactly the correct options")
@@ -372,6 +378,15 @@ class Checker:
                 i = max((k + 1 for k in range(j) if quote[k] in CLAUSE_PUNCT), default=0)
                 spans.setdefault(quote[i:j], i)
         return (spans, quote) if spans else None
+
+    def _fillers(self, item: QuizItem) -> set[str]:
+        """Every text of up to 15 characters that fills the stem's blank somewhere in the plan."""
+        fragment = next((f for f in quoted(item.stem) if BLANK in f), "")
+        pre, post = (canon(x) for x in fragment.strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS).split(BLANK, 1))
+        if not pre or not post:
+            return set()
+        return {m.group(1) for m in re.finditer(re.escape(pre) + r"([^,;:。!?]{1,15}?)" + re.escape(post),
+                                                self.plan_canon)}
 
     def _on_word_boundaries(self, text: str, start: int, end: int) -> bool:
         bounds, pos = {0}, 0

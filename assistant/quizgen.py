@@ -37,9 +37,11 @@ JUDGE_TEMPLATES = {
 class ItemWriter:
     """Candidate items for one quiz: ``candidates(node, kind)`` in random order (``rng``)."""
 
-    def __init__(self, analysis: Analysis, rng: random.Random):
+    def __init__(self, analysis: Analysis, rng: random.Random, scope: list[Node] | None = None):
         self.a = analysis
         self.rng = rng
+        # "which task is this from?" only makes sense when the quiz covers more than one
+        self.ask_which_task = scope is None or len(scope) > 1
         self._weight: dict[int, float] = {}
         self._subs: dict[tuple, list[str]] = {}
 
@@ -47,7 +49,10 @@ class ItemWriter:
         """Every candidate of this kind, in a random order that puts better-scored terms first
         more often (a weighted shuffle: key u^(1/w))."""
         make = {"blank": self._blanks, "judge": self._judges, "single": self._singles, "multi": self._multis}[kind]
-        items = make(node)
+        return self.reorder(make(node))
+
+    def reorder(self, items: list[QuizItem]) -> list[QuizItem]:
+        """A new weighted random order of this writer's candidates."""
         keys = [self.rng.random() ** (1.0 / max(self._weight.get(id(i), 1.0), 0.05)) for i in items]
         return [i for _, i in sorted(zip(keys, items), key=lambda x: -x[0])]
 
@@ -58,11 +63,11 @@ class ItemWriter:
             if titled:
                 forms.append(f"“{display(node.title, nested=True)}”这项任务")
             return self.rng.choice(forms)
-        return f"规划第{node.part}部分“{display(node.title, nested=True)}”" if node.kind == "subsection" \
-            else f"规划第{node.part}部分"
+        return f"第{node.part}部分“{display(node.title, nested=True)}”"
 
     def _item(self, kind, template, stem, options, answer, explanation, node, quote, weight=1.0) -> QuizItem:
-        item = QuizItem(kind, stem, options, answer, explanation, node.task, node.section, quote, template)
+        item = QuizItem(kind, stem, options, answer, explanation, node.task, node.section, quote, template,
+                        label=node.label)
         self._weight[id(item)] = weight
         return item
 
@@ -70,9 +75,6 @@ class ItemWriter:
         entry = self.a.pool.get(text)
         node = entry.nodes[0] if entry else None
         return f"“{display(text, nested=True)}”见{_short(node)}" if node else ""
-
-    def _cite(self, node: Node, quote: str) -> str:
-        return f"出自{_short(node)}（{display(node.title, nested=True)}）：“{display(quote, nested=True)}”"
 
     def substitutes(self, text: str, kind: str, node: Node, k: int, listed: bool = False) -> list[str]:
         """Up to ``k`` terms of the same kind as ``text`` (``Analysis.same_type``, similar length)
@@ -93,8 +95,8 @@ class ItemWriter:
             if kind == "number":
                 if other.endswith("%") != text.endswith("%"):
                     continue
-            elif not self.a.same_type(text, other) or (kind == "name") != (entry.kind == "name") and len(other) < 3:
-                continue
+            elif not self.a.same_type(text, other) or (kind == "name") != (entry.kind == "name"):
+                continue  # a name for a name (科普中国 → 智汇中国), a noun for a noun
             score = (2.0 if other[-2:] == text[-2:] else 0.0) + (1.0 if entry.kind == kind else 0.0) \
                 + (1.0 if any(n.id in part_nodes for n in entry.nodes) else 0.0) + (1.0 if listed and entry.listed else 0.0) \
                 - 0.6 * abs(len(other) - len(text)) + self.rng.random()
@@ -114,11 +116,11 @@ class ItemWriter:
             frag = _fragment(term.sentence.text, term.start, term.end, 10, 64)
             if frag is None:
                 continue
+            quote = _quote(term.sentence.text, *_window(term.sentence.text, term.start, term.end, 10, 0, 64))
             for template, form in BLANK_TEMPLATES.items():
                 stem = form.format(ref=self.ref(node), frag=frag)
-                expl = f"答案：{display(term.text, nested=True)}。{self._cite(node, term.sentence.text)}"
-                out.append(self._item("blank", template, stem, [], [term.text], expl, node, term.sentence.text,
-                                      term.score))
+                expl = f"横线处原文为“{display(term.text, nested=True)}”。"
+                out.append(self._item("blank", template, stem, [], [term.text], expl, node, quote, term.score))
         return out
 
     # --- true / false ---------------------------------------------------------
@@ -129,22 +131,22 @@ class ItemWriter:
             text = sent.text
             terms = [t for t in self.a.terms[node.id] if t.sentence.id == sent.id]
             for ws, we in windows:
-                true = text[ws:we]
+                true, quote = text[ws:we], _quote(text, ws, we)
                 swaps = [t for t in terms if ws + 2 <= t.start and t.end <= we - 2]
                 for template, form in JUDGE_TEMPLATES.items():
                     ref = self.ref(node, titled=False)
                     out.append(self._item("judge", template, form.format(ref=ref, statement=display(true, nested=True)),
-                                          list(JUDGE_OPTIONS), ["正确"], f"正确。{self._cite(node, text)}", node, text))
+                                          list(JUDGE_OPTIONS), ["正确"], "正确，与原文一致。", node, quote))
                     for term in swaps:
                         for sub in self.substitutes(term.text, term.kind, node, 1):
                             false = text[ws:term.start] + sub + text[term.end:we]
                             if canon(false) in self.a.plan.text:
                                 continue
                             expl = (f"错误。原文是“{display(true, nested=True)}”，题中把“{display(term.text, nested=True)}”"
-                                    f"换成了“{display(sub, nested=True)}”（{self._source(sub)}）。{self._cite(node, text)}")
+                                    f"换成了“{display(sub, nested=True)}”（{self._source(sub)}）。")
                             out.append(self._item("judge", template,
                                                   form.format(ref=ref, statement=display(false, nested=True)),
-                                                  list(JUDGE_OPTIONS), ["错误"], expl, node, text, term.score))
+                                                  list(JUDGE_OPTIONS), ["错误"], expl, node, quote, term.score))
         return out
 
     def _statement_windows(self, node: Node):
@@ -155,7 +157,7 @@ class ItemWriter:
             windows = []
             for a, b in clause_spans(sent.text):
                 w = _window(sent.text, a, b, 0, 10, 40)
-                if w and w not in windows and not self.a.framing_only(sent.text[w[0]:w[1]]):
+                if w and w not in windows and not self.a.incomplete(sent.text[w[0]:w[1]]):
                     windows.append(w)
             yield sent, windows
 
@@ -196,15 +198,15 @@ class ItemWriter:
             options = [display(o, nested=True) for o in options]
             answer = display(clause.text, nested=True)
             expl = (f"“{answer}”出自{_short(node)}；其余三项分别出自"
-                    + "、".join(_short(c.node) for c in wrong) + f"。{self._cite(node, clause.sentence.text)}")
+                    + "、".join(_short(c.node) for c in wrong) + "。")
             for template, form in (("single.belongs", "下列哪一项是{ref}提出的举措？"),
                                    ("single.belongs_option", "下列选项中，属于{ref}内容的是？")):
                 out.append(self._item("single", template, form.format(ref=self.ref(node)), options, [answer], expl,
-                                      node, clause.sentence.text))
+                                      node, _quote(clause.sentence.text, clause.start, clause.end)))
         return out
 
     def _which_task(self, node: Node) -> list[QuizItem]:
-        if node.task is None:
+        if node.task is None or not self.ask_which_task:
             return []
         out = []
         for term in self.a.terms[node.id]:
@@ -220,18 +222,19 @@ class ItemWriter:
             options = [f"任务{t.task} {display(t.title, nested=True)}" for t in tasks]
             answer = f"任务{node.task} {display(node.title, nested=True)}"
             name = display(term.text, nested=True)
-            expl = f"“{name}”{self._cite(node, term.sentence.text)}"
+            expl = f"“{name}”出自{_short(node)}（{display(node.title, nested=True)}），其他选项中的任务都没有提到它。"
             stem = f"“{name}”出自规划的哪一项任务？"
-            out.append(self._item("single", "single.which_task", stem, options, [answer], expl, node, term.sentence.text,
-                                  term.score))
             window = _window(term.sentence.text, term.start, term.end, 6, 10, 36)
+            quote = _quote(term.sentence.text, *(window or (term.start, term.end)))
+            out.append(self._item("single", "single.which_task", stem, options, [answer], expl, node, quote,
+                                  term.score))
             if window:
                 clause = term.sentence.text[window[0]:window[1]]
                 if all(len(longest_shared(clause, o.title)) >= len(longest_shared(clause, node.title)) for o in others) \
                         and not any(canon(clause) in canon(o.text) for o in others):
                     stem = f"规划提出“{display(clause, nested=True)}”。这是哪一项任务的内容？"
                     out.append(self._item("single", "single.which_task_quote", stem, options, [answer], expl, node,
-                                          term.sentence.text, term.score))
+                                          quote, term.score))
         return out
 
     def _fill_choice(self, node: Node) -> list[QuizItem]:
@@ -247,9 +250,10 @@ class ItemWriter:
             options = [display(o, nested=True) for o in [term.text] + subs]
             answer = options[0]
             self.rng.shuffle(options)
-            expl = f"答案：{answer}。{self._cite(node, text)}"
+            expl = f"原文为“{answer}”；" + "；".join(self._source(s) for s in subs) + "。"
             stem = f"{self.ref(node)}写道：“{frag}”横线处应为哪一项？"
-            out.append(self._item("single", "single.fill", stem, options, [answer], expl, node, text, term.score))
+            quote = _quote(text, *_window(text, term.start, term.end, 10, 0, 64))
+            out.append(self._item("single", "single.fill", stem, options, [answer], expl, node, quote, term.score))
         return out
 
     # --- multiple choice -----------------------------------------------------
@@ -269,6 +273,8 @@ class ItemWriter:
             for sub in self.substitutes(t, "noun", node, 2, listed=True):
                 if sub not in wrong and not any(sub in x or x in sub for x in texts):
                     wrong.append(sub)
+        if not wrong and all(len(t) == 2 for t in texts):
+            wrong = self._listed_elsewhere(node, texts, 2)  # 科普、学术、智库、人才: 政策? 文化?
         wrong = wrong[:self.rng.choice([1, 2])]
         while len(right) + len(wrong) < 4 and len(right) < len(texts):
             right.append(next(t for t in texts if t not in right))
@@ -279,43 +285,64 @@ class ItemWriter:
         self.rng.shuffle(options)
         text = e.sentence.text
         expl = (f"原文列举的是{'、'.join(display(t, nested=True) for t in texts)}；"
-                + "；".join(self._source(w) for w in wrong) + f"。{self._cite(node, text)}")
+                + "；".join(self._source(w) for w in wrong) + "。")
         out = []
         if e.span:
             frag = _fragment(text, e.span[0], e.span[1], 8, 70)
             if frag:
                 stem = f"{self.ref(node)}写道：“{frag}”横线处列举的有下列哪些？（多选）"
-                out.append(self._item("multi", "multi.fill", stem, options, answer, expl, node, text, 1.5))
+                quote = _quote(text, *_window(text, e.span[0], e.span[1], 8, 0, 70))
+                out.append(self._item("multi", "multi.fill", stem, options, answer, expl, node, quote, 1.5))
         if e.lead and e.head:
-            stem = f"{self.ref(node)}提出{display(e.lead, nested=True)}的{display(e.head, nested=True)}包括下列哪些？（多选）"
-            out.append(self._item("multi", "multi.head", stem, options, answer, expl, node, text, 1.5))
+            stem = f"{self.ref(node)}提出要{display(e.lead, nested=True)}哪些{display(e.head, nested=True)}？（多选）"
+            quote = _quote(text, e.items[0][1], e.items[-1][2])
+            out.append(self._item("multi", "multi.head", stem, options, answer, expl, node, quote, 1.5))
         return out
 
+    def _listed_elsewhere(self, node: Node, texts: list[str], k: int) -> list[str]:
+        """Two-character items that other tasks' lists hold and this task never uses, nearest first."""
+        own, rank = canon(node.text), {n.id: i for i, n in enumerate(self.a.siblings(node))}
+        found = [(min(rank.get(n.id, 99) for n in e.nodes) + self.rng.random(), t) for t, e in self.a.pool.items()
+                 if e.listed and len(t) == 2 and t not in texts and canon(t) not in own]
+        return [t for _, t in sorted(found)[:k]]
+
     def _belongs_multi(self, node: Node) -> list[QuizItem]:
+        """2–3 measures of one sentence (or of two adjacent ones) and 1–2 of other tasks."""
         out = []
         by_sentence: dict[str, list[Clause]] = {}
         for c in self.a.clauses[node.id]:
             by_sentence.setdefault(c.sentence.id, []).append(c)
-        for group in by_sentence.values():
-            if len(group) < 2:
-                continue
-            right = self.rng.sample(group, min(len(group), self.rng.choice([2, 3])))
-            wrong = self._foreign_clauses(node, right[0].text, self.rng.choice([1, 2]))
-            if len(right) + len(wrong) < 4:
-                wrong = self._foreign_clauses(node, right[0].text, 4 - len(right))
-            if len(right) + len(wrong) < 4:
-                continue
-            options = [display(c.text, nested=True) for c in right + wrong]
-            answer = options[:len(right)]
-            self.rng.shuffle(options)
-            expl = ("、".join(f"“{a}”" for a in answer) + f"出自{_short(node)}；"
-                    + "；".join(f"“{display(c.text, nested=True)}”出自{_short(c.node)}" for c in wrong)
-                    + f"。{self._cite(node, right[0].sentence.text)}")
-            for template, form in (("multi.belongs", "下列哪些属于{ref}的内容？（多选）"),
-                                   ("multi.belongs_measures", "以下哪些举措是{ref}提出的？（多选）")):
-                out.append(self._item("multi", template, form.format(ref=self.ref(node)), options, answer, expl, node,
-                                      right[0].sentence.text))
+        groups = list(by_sentence.values())
+        groups += [a + b for a, b in zip(groups, groups[1:]) if len(a) < 3 or len(b) < 3]
+        for group in groups:
+            # two measures of a short group, so that one is left for another question
+            for size in [2] + ([3] if len(group) >= 4 else []):
+                out += self._belongs_multi_item(node, group, size)
         return out
+
+    def _belongs_multi_item(self, node: Node, group: list[Clause], size: int) -> list[QuizItem]:
+        if len(group) < size:
+            return []
+        right = sorted(self.rng.sample(group, size), key=lambda c: (c.sentence.start, c.start))
+        wrong = self._foreign_clauses(node, right[0].text, self.rng.choice([1, 2]))
+        if len(right) + len(wrong) < 4:
+            wrong = self._foreign_clauses(node, right[0].text, 4 - len(right))
+        if len(right) + len(wrong) < 4:
+            return []
+        options = [display(c.text, nested=True) for c in right + wrong]
+        answer = options[:len(right)]
+        self.rng.shuffle(options)
+        expl = ("、".join(f"“{a}”" for a in answer) + f"出自{_short(node)}；"
+                + "；".join(f"“{display(c.text, nested=True)}”出自{_short(c.node)}" for c in wrong) + "。")
+        first, last = right[0].sentence, right[-1].sentence
+        if first.id == last.id:
+            quote = _quote(first.text, right[0].start, max(c.end for c in right))
+        else:  # two sentences: the quote runs from the first to the end of the second
+            quote = self.a.plan.text[first.start:last.end]
+        return [self._item("multi", template, form.format(ref=self.ref(node)), options, answer, expl, node, quote)
+                for template, form in (("multi.belongs", "下列哪些属于{ref}的内容？（多选）"),
+                                       ("multi.belongs_measures", "以下哪些举措是{ref}提出的？（多选）"))]
+
 
 # --- text windows -------------------------------------------------------------
 def _window(text: str, start: int, end: int, min_ctx: int, min_len: int, max_len: int,
@@ -346,6 +373,25 @@ def _window(text: str, start: int, end: int, min_ctx: int, min_len: int, max_len
     if size(lo, hi) > max_len:
         return None
     return skip_dash(text, spans[lo][0]), spans[hi][1]
+
+
+def _quote(text: str, start: int, end: int, least: int = 60, most: int = 120) -> str:
+    """The item's quote: the whole sentence when it is at most ``most`` characters, else whole clauses
+    around [start, end), grown to ``least`` characters (and the full stop when they reach it)."""
+    if len(text) <= most:
+        return text
+    spans = clause_spans(text)
+    lo = next((i for i, (a, b) in enumerate(spans) if start < b), 0)
+    hi = next((i for i, (a, b) in enumerate(spans) if end <= b), len(spans) - 1)
+    while spans[hi][1] - spans[lo][0] < least:
+        if hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= most:
+            hi += 1
+        elif lo > 0 and spans[hi][1] - spans[lo - 1][0] <= most:
+            lo -= 1
+        else:
+            break
+    qa, qb = skip_dash(text, spans[lo][0]), spans[hi][1]
+    return text[qa:len(text) if hi == len(spans) - 1 else qb]
 
 
 def _fragment(text: str, start: int, end: int, min_ctx: int, max_len: int) -> str | None:

@@ -22,7 +22,7 @@ class QuizItem:
     or the one word for the blank; ``quote`` is verbatim plan text inside the cited task or section.
 
     ``template`` names the stem's form ("blank.fill", "single.which_task", …; "llm" for model-written
-    items); ``source`` is "offline" or "llm".
+    items); ``source`` is "offline" or "llm"; ``label`` names the cited task or section.
     """
 
     kind: str  # "single" | "multi" | "judge" | "blank"
@@ -35,6 +35,12 @@ class QuizItem:
     quote: str
     template: str = ""
     source: str = "offline"
+    label: str = ""  # the cited node's label: "任务19 实施平战结合科普能力提升工程"
+
+    @property
+    def family(self) -> str:
+        """The stem's form without its wording variant: "single.belongs_option" → "single.belongs"."""
+        return self.template.split("_")[0]
 
     @property
     def letters(self) -> str:

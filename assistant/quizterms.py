@@ -28,7 +28,7 @@ from .text import Tokenizer
 
 NOUN_POS = {"n", "nz", "nt", "ns", "nw", "j"}
 KEYWORD_POS = ("n", "nz", "nt", "ns", "nw", "vn", "j", "l")
-ITEM_POS = NOUN_POS | {"vn", "a", "b", "an", "l"}
+ITEM_POS = NOUN_POS | {"vn", "a", "b", "an", "l", "t"}
 CONJUNCTION = r"等|以及|及|和|与|并"
 # verbs that set the scope of the measures that follow rather than state one
 FRAMING = ("围绕", "紧紧围绕", "依托", "按照", "面向", "通过", "依照", "聚焦", "针对", "根据", "结合", "秉承", "遵循",
@@ -246,40 +246,51 @@ class Analysis:
         return [Term(text, "noun", node, sent, start, end, score)]
 
     def _clauses(self, node, sent, words) -> list[Clause]:
-        """The sentence's measures: clauses that open with a verb (not a framing one such as 围绕 or
-        依托) and are followed by another measure or the end (so not the head of a list)."""
-        flags, pos = {}, 0
-        for word, flag in words:
-            flags[pos] = (word, flag)
-            pos += len(word)
+        """The sentence's measures (``measure``) of 6–30 characters that are not the head of a list
+        (the next clause is another measure, a framing one or the sentence's end)."""
         spans = [(skip_dash(sent.text, a), b) for a, b in clause_spans(sent.text)]
         out = []
         for k, (a, b) in enumerate(spans):
             text = sent.text[a:b]
-            if not 6 <= len(text) <= 22 or text.count('"') % 2 or text.count("(") != text.count(")"):
+            if not 6 <= len(text) <= 30 or text.count('"') % 2 or text.count("(") != text.count(")"):
                 continue
-            if not self._measure(flags.get(a)) or canon(text) in canon(node.title):
+            if not self.measure(text) or canon(text) in canon(node.title):
                 continue
-            if k + 1 < len(spans) and not self._measure(flags.get(spans[k + 1][0])) \
-                    and not (flags.get(spans[k + 1][0]) or ("", ""))[0].startswith(FRAMING):
-                continue
+            if k + 1 < len(spans):
+                after = sent.text[spans[k + 1][0]:spans[k + 1][1]]
+                if not (self.measure(after) or self.framing(after)):
+                    continue
             out.append(Clause(text, node, sent, a, b))
         return out
 
-    @staticmethod
-    def _measure(first: tuple[str, str] | None) -> bool:
-        """Does a clause whose first word is ``first`` state a measure (开展…, 深入推进…)?"""
-        if first is None:
+    def measure(self, clause: str) -> bool:
+        """Does the clause state a measure? It opens with a verb or adverb (开展…, 深入推进…), or with a
+        framing verb followed later by its own predicate (围绕人类面临的共同挑战创设议题)."""
+        words = self._pos.tagged(clause)
+        if not words:
             return False
-        word, flag = first
-        return (flag.startswith("v") or flag in ("d", "ad")) and not word.startswith(FRAMING)
+        word, flag = words[0]
+        if flag == "p" or word.startswith(FRAMING) or word in ("将", "把", "对"):  # 将规划实施情况纳入…
+            outside = re.sub(r'"[^"]*"', "", clause)
+            later = self._pos.tagged(outside)[2:-1]
+            return any(f.startswith("v") and f != "vn" for _, f in later)
+        if flag.startswith("v") or word in self.verbish:
+            return True
+        # 及时反映…, 积极开展…: an adverb (jieba sometimes says conjunction or adjective) and a verb
+        return flag in ("d", "ad", "c", "a") and len(words) > 1 and (words[1][1] == "v" or words[1][0] in self.verbish)
 
-    def framing_only(self, text: str) -> bool:
-        """Is every clause of ``text`` a framing one ("围绕国家区域重大战略", "以……为阵地")?"""
-        def framing(clause: str) -> bool:
-            word, flag = (self._pos.tagged(clause) or [("", "p")])[0]
-            return flag == "p" or word.startswith(FRAMING)
-        return all(framing(text[a:b]) for a, b in clause_spans(text))
+    def framing(self, clause: str) -> bool:
+        """A clause that only sets the scope of what follows ("围绕国家区域重大战略", "以……为阵地",
+        "全国学会要在本规划的指引下")."""
+        word, flag = (self._pos.tagged(clause) or [("", "p")])[0]
+        if re.search(r"在[^,，]*[下中上]$", clause):
+            return True
+        return (flag == "p" or word.startswith(FRAMING)) and not self.measure(clause)
+
+    def incomplete(self, text: str) -> bool:
+        """Does a statement of whole clauses end with a framing clause (so say nothing yet)?"""
+        spans = clause_spans(text)
+        return not spans or self.framing(text[spans[-1][0]:spans[-1][1]])
 
     def _enumerations(self, node, sent, words) -> list[Enumeration]:
         tags, pos = [], 0
@@ -343,7 +354,7 @@ class Analysis:
         last_end = ls + (cut.start() if cut else len(last_seg))
         if cut and cut.group() == "等":
             head = text[last_end + 1:le]
-            if not 2 <= len(head) <= 8 or _last_flag(tags, le) not in NOUN_POS | {"vn"}:
+            if not 2 <= len(head) <= 8 or _last_flag(tags, le) not in NOUN_POS | {"vn", "l"}:
                 head = ""
         last = text[ls:last_end].strip('"')
         last_ok = 0.5 <= len(last) / size <= 2 and len(last) >= 2 and not re.search(r"[^\w\u4e00-\u9fff]", last) \
