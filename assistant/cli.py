@@ -24,6 +24,8 @@ EXAMPLES = """examples:
   assistant tasks
   assistant show 19
   assistant chat
+  assistant quiz --task 19 -n 5 --seed 42
+  assistant quiz --part 六 -n 20 --format gift -o quiz.gift.txt
   assistant eval --report out/
   assistant serve --port 7860
   assistant log export --csv -o log.csv
@@ -46,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
     sub.add_parser("index", help="rebuild the search index")
     sub.add_parser("chat", help="interactive chat in the terminal; follow-ups such as 它 / 第二个 / 上一个 work")
+    _quiz_parser(sub)
     ev = sub.add_parser("eval", help="evaluate ours and the baselines on a gold question file")
     ev.add_argument("--questions", help="gold file in the eval/questions.jsonl format (default: the bundled one)")
     ev.add_argument("--llm", choices=("extractive", "openai"), default=argparse.SUPPRESS,
@@ -102,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(args, config: Config) -> int:
     from .text import cn_to_int
+
+    if args.command == "quiz":
+        return _quiz(args, config)
 
     if args.command in ("tasks", "show"):
         from .plan import Plan
@@ -205,6 +211,54 @@ def _chat(config: Config) -> int:
         except AssistantError as e:
             print(f"错误：{e.message_zh}", file=sys.stderr)
         print()
+
+
+def _quiz_parser(sub) -> None:
+    from .export import FORMATS
+
+    q = sub.add_parser("quiz", help="a cited quiz on tasks or a part (offline; with --llm openai a model writes it)",
+                       description="Every item quotes the plan and passes the same checks; the same seed gives "
+                                   "the same quiz. Aiken holds single choice only: true/false items become "
+                                   "A. 正确 / B. 错误 questions, multiple-choice and blank items are left out.")
+    q.add_argument("--task", action="append", help="task number(s): 19, 十九 or 19,20 (repeatable)")
+    q.add_argument("--part", help="a part, 一 to 十 (or 1-10): all its tasks")
+    q.add_argument("-n", type=int, default=10, help="number of items, 1-50 (default 10)")
+    q.add_argument("--kinds", default="single,multi,judge,blank",
+                   help="comma-separated kinds: single, multi, judge, blank (default: all)")
+    q.add_argument("--seed", type=int, help="random seed: the same seed gives the same quiz")
+    q.add_argument("--format", default="md", choices=list(FORMATS), help="output format (default md)")
+    q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+def _quiz(args, config: Config) -> int:
+    from pathlib import Path
+
+    from .export import export, skipped
+    from .quiz import QuizMaker
+
+    quiz = QuizMaker.from_config(config).make(tasks=args.task, part=args.part, n=args.n, kinds=args.kinds,
+                                              seed=args.seed)
+    data = export(quiz, args.format)
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        except OSError as e:
+            raise AssistantError(f"cannot write {args.output}: {e}", f"无法写入文件：{args.output}") from None
+    elif isinstance(data, bytes):
+        if sys.stdout.isatty():
+            raise AssistantError("xlsx is binary: use -o FILE", "XLSX 是二进制文件，请用 -o 指定输出文件。")
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data if data.endswith("\n") else data + "\n")
+    left_out = skipped(quiz.items, args.format)
+    if args.format == "aiken" and (left_out or any(i.kind == "judge" for i in quiz.items)):
+        print(f"提示：Aiken 只支持单选题；判断题已写成“A. 正确 / B. 错误”单选题，"
+              f"{len(left_out)}道多选题或填空题未导出。", file=sys.stderr)
+    if quiz.notice:
+        print(f"提示：{quiz.notice}", file=sys.stderr)
+    if args.output:
+        print(f"已写入{len(quiz.items) - len(left_out)}道题：{args.output}", file=sys.stderr)
+    return 0
 
 
 def _eval(args, config: Config) -> int:

@@ -92,6 +92,18 @@ class Assistant:
 
         return Conversation(self, max_turns)
 
+    def quiz(self, tasks=None, part=None, n: int = 10, kinds=("single", "multi", "judge", "blank"),
+             seed: int | None = None):
+        """A cited quiz on ``tasks`` and/or ``part`` (see ``assistant.quiz.QuizMaker.make``)::
+
+            bot.quiz(tasks=[19], n=5, kinds=("single", "judge"), seed=42).items[0].quote
+        """
+        from .quiz import QuizMaker
+
+        if getattr(self, "_quiz_maker", None) is None:
+            self._quiz_maker = QuizMaker(self.plan, self.tokenizer, self.config)
+        return self._quiz_maker.make(tasks=tasks, part=part, n=n, kinds=kinds, seed=seed)
+
     def rebuild_index(self) -> None:
         self.index = build_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms)

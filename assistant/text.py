@@ -119,6 +119,7 @@ class Tokenizer:
         self._jieba.cache_file = str(cache_dir / "jieba.cache")
         if userdict is not None and userdict.exists():
             self._jieba.load_userdict(str(userdict))
+        self._pos = None
         self.stopwords = set()
         if stopwords is not None and stopwords.exists():
             self.stopwords = {w.strip() for w in stopwords.read_text("utf-8").split() if w.strip()}
@@ -126,6 +127,21 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """All jieba words (search mode), stopwords and punctuation kept."""
         return [w for w in self._jieba.cut_for_search(normalize(text)) if w.strip()]
+
+    @property
+    def pos_tokenizer(self):
+        """jieba's part-of-speech tokenizer over the same dictionary (one per Tokenizer: jieba
+        moves the user dictionary's tags into the first POSTokenizer made from it)."""
+        if self._pos is None:
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        return self._pos
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) pairs that cover ``text`` exactly, with no normalisation:
+        "建设科普中国服务平台" → [("建设", "vn"), ("科普中国", "n"), ("服务平台", "n")]."""
+        return [(p.word, p.flag) for p in self.pos_tokenizer.cut(text)]
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens for BM25: search-mode words without stopwords or punctuation."""

@@ -1,0 +1,434 @@
+"""The checks every quiz item passes, whichever generator wrote it (offline rules or an LLM).
+
+An item is kept only when ``Checker.check(item)`` finds no problem:
+
+- **cited**: the quote is verbatim text inside the cited task (or section);
+- **answer in the quote**: a blank's stem with the answer put back is a span of the quote; a true
+  statement is in the quote; every correct option is in the quote; a "which task" question's term is
+  in the quote and in none of the other tasks offered;
+- **distractors are wrong**: no distractor occurs in the cited task's text (nor paraphrases one of its
+  clauses); a false statement occurs nowhere in the plan and differs from its quote in one span,
+  whose replacement does not occur in the cited task;
+- **natural stem**: Chinese, sane length, balanced quotes, no doubled or dangling punctuation, no
+  leftover markers, at most one blank, which sits on jieba word boundaries.
+
+``Checker.check_quiz(items)`` adds the quiz-level rules: no two items test the same fact (their
+tested spans are equal or one contains the other) and no stem gives another item's answer away.
+
+>>> display('建设"科普中国"服务平台,促进共享')
+'建设“科普中国”服务平台，促进共享'
+>>> canon("建设“科普中国”服务平台，促进共享") == canon('建设"科普中国"服务平台,促进共享')
+True
+>>> quoted("判断：“推进‘科普中国’建设”是任务23的内容。")
+['推进‘科普中国’建设']
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .plan import Node, Plan
+from .quizmodels import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
+from .text import Tokenizer
+
+_FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_QUOTE_CHARS = "“”‘’「」『』"
+CLAUSE_PUNCT = ",;:。!?，；：！？"
+STEM_PUNCT = "，。、；：？！"
+ELLIPSIS = "……"
+TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
+LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
+MIN_CONTEXT = 6
+
+
+def display(text: str, nested: bool = False) -> str:
+    """Plan text as a stem shows it: full-width punctuation and “” quotes (‘’ when ``nested``)."""
+    opening, closing = ("‘", "’") if nested else ("“", "”")
+    out, open_ = [], False
+    for ch in text:
+        if ch == '"' or (nested and ch in "“”"):
+            out.append(closing if open_ else opening)
+            open_ = not open_
+        else:
+            out.append(_FULLWIDTH.get(ch, ch))
+    return "".join(out)
+
+
+def canon(text: str) -> str:
+    """The form in which texts are compared: NFKC, every quote mark as '"', no whitespace."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate({ord(c): '"' for c in _QUOTE_CHARS})
+    return re.sub(r"\s+", "", text)
+
+
+def quoted(stem: str) -> list[str]:
+    """The top-level “…” segments of a stem, in order (‘’ nest inside them)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(stem):
+        if ch == "“":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append(stem[start:i])
+    return out
+
+
+def statement(stem: str) -> str:
+    """A true/false stem's statement: its longest “…” segment."""
+    return max(quoted(stem), key=len, default="")
+
+
+def bigram_overlap(a: str, b: str) -> float:
+    """Share of ``a``'s character bigrams that ``b`` has: 1.0 when ``a`` paraphrases little of ``b``."""
+    grams = {a[i:i + 2] for i in range(len(a) - 1)}
+    return len(grams & {b[i:i + 2] for i in range(len(b) - 1)}) / len(grams) if grams else 0.0
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Two tested facts overlap when equal or when one contains the other."""
+    return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of a sentence: split on ,;:。!? outside quotes and brackets,
+    punctuation left out.
+
+    >>> [('建设"科普中国,智汇"平台,推进建设。')[a:b] for a, b in clause_spans('建设"科普中国,智汇"平台,推进建设。')]
+    ['建设"科普中国,智汇"平台', '推进建设']
+    """
+    out, depth, in_quote, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            in_quote = not in_quote
+        elif ch in "“‘(（":
+            depth += 1
+        elif ch in "”’)）":
+            depth = max(0, depth - 1)
+        elif ch in CLAUSE_PUNCT and depth == 0 and not in_quote:
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    if len(text) > start:
+        out.append((start, len(text)))
+    return out
+
+
+def clauses(text: str) -> list[str]:
+    return [text[a:b] for a, b in clause_spans(text)]
+
+
+class Checker:
+    """Validates quiz items against the plan, with the plan's jieba tokenizer for word boundaries."""
+
+    def __init__(self, plan: Plan, tokenizer: Tokenizer):
+        self.plan = plan
+        self.tokenizer = tokenizer
+        self.plan_canon = canon(plan.text)
+        self._words: dict[str, tuple[str, ...]] = {}
+
+    def words(self, text: str) -> tuple[str, ...]:
+        """jieba's words of ``text`` (cached: the generator asks about the same sentences often)."""
+        if text not in self._words:
+            self._words[text] = tuple(w for w, _ in self.tokenizer.tagged(text))
+        return self._words[text]
+
+    # --- one item ---------------------------------------------------------
+    def check(self, item: QuizItem) -> list[str]:
+        """Every problem found with one item (empty when it is valid)."""
+        if item.kind not in KINDS:
+            return [f"kind must be one of {', '.join(KINDS)}, not {item.kind!r}"]
+        node, problems = self._node(item)
+        if node is None:
+            return problems
+        q = canon(item.quote)
+        if len(q) < 6 or q not in canon(node.text):
+            return [f"quote is not verbatim text of {node.label}"]
+        problems += self._stem_problems(item)
+        problems += self._shape_problems(item)
+        if problems:
+            return problems
+        check = {"blank": self._check_blank, "judge": self._check_judge}.get(item.kind, self._check_choice)
+        return check(item, node)
+
+    def facts(self, item: QuizItem) -> list[str]:
+        """What an item tests, as plan text: the blank's word, the correct options, the statement
+        (or, when false, the span it falsified), or the term of a "which task" question."""
+        if item.kind == "judge":
+            said = canon(statement(item.stem))
+            if item.answer == ["错误"]:
+                diff = self._diff(said, canon(item.quote))
+                return [diff[2]] if diff else [said]
+            return [said]
+        if self._task_options(item):
+            return [canon(quoted(item.stem)[0])] if quoted(item.stem) else []
+        return [canon(a) for a in item.answer]
+
+    # --- a whole quiz -----------------------------------------------------
+    def check_quiz(self, items: list[QuizItem]) -> list[str]:
+        problems = []
+        for i, item in enumerate(items):
+            problems += [f"item {i + 1}: {p}" for p in self.check(item)]
+        for i, a in enumerate(items):
+            for j in range(i):
+                b = items[j]
+                if canon(a.stem) == canon(b.stem):
+                    problems.append(f"items {j + 1} and {i + 1} have the same stem")
+                elif self.duplicate(a, b):
+                    problems.append(f"items {j + 1} and {i + 1} test the same fact")
+                elif self.leaks(a, b) or self.leaks(b, a):
+                    problems.append(f"items {j + 1} and {i + 1}: one stem gives the other's answer away")
+        return problems
+
+    def duplicate(self, a: QuizItem, b: QuizItem) -> bool:
+        return any(overlaps(x, y) for x in self.facts(a) for y in self.facts(b))
+
+    def leaks(self, a: QuizItem, b: QuizItem) -> bool:
+        """Does ``b``'s stem or options show the word ``a`` asks the reader to supply?"""
+        if a.kind not in ("blank", "single") or BLANK not in a.stem:
+            return False
+        shown = canon(b.stem + "".join(b.options))
+        return any(canon(ans) in shown for ans in a.answer)
+
+    # --- parts ------------------------------------------------------------
+    def _node(self, item: QuizItem) -> tuple[Node | None, list[str]]:
+        if item.task is not None:
+            if not isinstance(item.task, int) or not 1 <= item.task <= self.plan.task_count:
+                return None, [f"task {item.task!r} does not exist (1–{self.plan.task_count})"]
+            node = self.plan.task(item.task)
+            if item.section != node.section:
+                return None, [f"section {item.section!r} is not task {item.task}'s ({node.section})"]
+            return node, []
+        try:
+            return self.plan.section_node(item.section), []
+        except Exception:
+            return None, [f"no section {item.section!r} and no task"]
+
+    def _stem_problems(self, item: QuizItem) -> list[str]:
+        stem = item.stem
+        out = []
+        if not 8 <= len(stem) <= 220:
+            out.append(f"stem length {len(stem)} outside 8–220")
+        cjk = sum(1 for ch in stem if "\u4e00" <= ch <= "\u9fff")
+        if cjk < 0.5 * len(re.sub(r"[\W_]", "", stem)) or cjk < 6:
+            out.append("stem is not Chinese")
+        bare = stem.replace(BLANK, "")
+        if LEFTOVER.search(bare):
+            out.append(f"leftover marker or ASCII punctuation in stem: {LEFTOVER.search(bare).group()!r}")
+        if re.search(f"[{STEM_PUNCT}]{{2,}}", stem.replace("？（", "")) or re.search(r"“[，。、；：]|[，、；：]”", stem):
+            out.append("doubled or dangling punctuation")
+        if stem[0] in STEM_PUNCT or stem[-1] not in "？。”）":
+            out.append("stem starts with punctuation or does not end a sentence")
+        if stem.count("“") != stem.count("”") or stem.count("‘") != stem.count("’") \
+                or stem.count("（") != stem.count("）"):
+            out.append("unbalanced quotes or brackets")
+        if stem.count(BLANK) > 1 or (item.kind in ("judge",) and BLANK in stem):
+            out.append("too many blanks")
+        if item.kind == "blank" and stem.count(BLANK) != 1:
+            out.append("a fill-in-the-blank stem needs exactly one blank")
+        if item.kind == "judge" and not quoted(stem):
+            out.append("a true/false stem must quote its statement in “”")
+        if not item.explanation.strip():
+            out.append("no explanation")
+        return out
+
+    def _shape_problems(self, item: QuizItem) -> list[str]:
+        opts, ans = item.options, item.answer
+        if any(not isinstance(x, str) or not x.strip() for x in opts + ans):
+            return ["empty option or answer"]
+        if item.kind == "judge":
+            if opts != JUDGE_OPTIONS or len(ans) != 1 or ans[0] not in JUDGE_OPTIONS:
+                return ["a true/false item has options 正确/错误 and one of them as answer"]
+            return []
+        if item.kind == "blank":
+            if opts or len(ans) != 1 or len(ans[0]) > 20:
+                return ["a blank has no options and one short answer"]
+            return []
+        out = []
+        if len({canon(o) for o in opts}) != len(opts):
+            out.append("duplicate options")
+        if any(a not in opts for a in ans):
+            out.append("answer is not among the options")
+        lo, hi = (3, 5) if item.kind == "single" else (4, 6)
+        if not lo <= len(opts) <= hi:
+            out.append(f"{item.kind} needs {lo}–{hi} options")
+        if item.kind == "single" and len(ans) != 1:
+            out.append("single choice needs exactly one answer")
+        if item.kind == "multi" and not 2 <= len(ans) < len(opts):
+            out.append("multiple choice needs at least two correct and one wrong option")
+        if any(len(o) > 40 for o in opts):
+            out.append("option longer than 40 characters")
+        return out
+
+    def _check_blank(self, item: QuizItem, node: Node) -> list[str]:
+        span = self._fill(item)
+        answer = canon(item.answer[0])
+        if span is None:
+            return ["the stem's quoted fragment is not the quote's text"]
+        spans, quote = span
+        if answer not in spans:
+            return [f"the answer {item.answer[0]!r} does not fill the blank in the quote"]
+        out = []
+        if answer in canon(item.stem.replace(BLANK, "")):
+            out.append("the stem already shows the answer")
+        others = [x for x in self._fillers(item) if x != answer]
+        if others:
+            out.append(f"the blank's context also fits {others[0]!r} elsewhere in the plan")
+        start = next(s for x, s in spans.items() if x == answer)
+        if not self._on_word_boundaries(quote, start, start + len(answer)):
+            out.append("the blank cuts through a word")
+        return out
+
+    def _check_judge(self, item: QuizItem, node: Node) -> list[str]:
+        said = canon(statement(item.stem))
+        quote = canon(item.quote)
+        if len(said) < 6:
+            return ["statement too short"]
+        if item.answer == ["正确"]:
+            return [] if said in quote else ["a true statement must be verbatim in the quote"]
+        if said in self.plan_canon:
+            return ["the false statement occurs in the plan"]
+        diff = self._diff(said, quote)
+        if diff is None:
+            return ["the false statement does not differ from the quote in one short span"]
+        context = diff[3]
+        if context in canon(node.text):
+            return [f"the false statement's {context!r} is in the cited task, so the statement may be true"]
+        return []
+
+    def _check_choice(self, item: QuizItem, node: Node) -> list[str]:
+        quote, node_text = canon(item.quote), canon(node.text)
+        wrong = [canon(o) for o in item.options if o not in item.answer]
+        right = [canon(a) for a in item.answer]
+        task_options = self._task_options(item)
+        if task_options:
+            return self._check_which_task(item, task_options)
+        out = []
+        if BLANK in item.stem:
+            found = self._fill(item)
+            if found is None:
+                return ["the stem's quoted fragment is not the quote's text"]
+            spans, _ = found
+            if item.kind == "single" and right[0] not in spans:
+                out.append("the correct option does not fill the blank in the quote")
+            fits = [w for w in wrong if w in self._fillers(item)]
+            if fits:
+                out.append(f"distractor {fits[0]!r} fills the blank elsewhere in the plan, so it may be correct")
+            if item.kind == "multi" and not any(all(r in s for r in right) and not any(w in s for w in wrong)
+                                                for s in spans):
+                out.append("the blank's span does not hold exactly the correct options")
+        else:
+            out += [f"correct option {a!r} is not in the quote" for a in right if a not in quote]
+        for w in wrong:
+            if w in node_text:
+                out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
+            elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
+                out.append(f"distractor {w!r} paraphrases the cited text")
+        return out
+
+    def _check_which_task(self, item: QuizItem, task_options: list[int]) -> list[str]:
+        terms = quoted(item.stem)
+        if not terms:
+            return ["a which-task stem quotes its term in “”"]
+        term = canon(terms[0])
+        out = []
+        if term not in canon(item.quote):
+            out.append("the term is not in the quote")
+        correct = [n for n, o in zip(task_options, item.options) if o in item.answer]
+        if correct != [item.task]:
+            out.append("the correct option is not the cited task")
+        for n in task_options:
+            if not 1 <= n <= self.plan.task_count:
+                out.append(f"option task {n} does not exist")
+            elif n != item.task and term in canon(self.plan.task(n).text):
+                out.append(f"the term also occurs in task {n}")
+        if any(term in canon(a) for a in item.answer):
+            out.append("the correct option gives the term away")
+        return out
+
+    def _task_options(self, item: QuizItem) -> list[int]:
+        if item.kind not in ("single", "multi") or not item.options:
+            return []
+        nums = [TASK_OPTION.match(o) for o in item.options]
+        return [int(m.group(1)) for m in nums] if all(nums) else []
+
+    def _fill(self, item: QuizItem) -> tuple[dict[str, int], str] | None:
+        """Spans of the quote that the blank stands for: {span: start}, and the canonical quote."""
+        fragment = next((f for f in quoted(item.stem) if BLANK in f), None)
+        if fragment is None:
+            return None
+        fragment = fragment.strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+        pre, post = (canon(x) for x in fragment.split(BLANK, 1))
+        quote = canon(item.quote)
+        if len(pre) + len(post) < MIN_CONTEXT:
+            return None
+        spans: dict[str, int] = {}
+        if pre:
+            for m in re.finditer(re.escape(pre), quote):
+                i = m.end()
+                j = quote.find(post, i) if post else next(
+                    (k for k in range(i, len(quote)) if quote[k] in CLAUSE_PUNCT), len(quote))
+                if j != -1 and j - i <= 60:
+                    spans.setdefault(quote[i:j], i)
+        else:
+            for m in re.finditer(re.escape(post), quote):
+                j = m.start()
+                i = max((k + 1 for k in range(j) if quote[k] in CLAUSE_PUNCT), default=0)
+                spans.setdefault(quote[i:j], i)
+        return (spans, quote) if spans else None
+
+    def _fillers(self, item: QuizItem) -> set[str]:
+        """Every text of up to 15 characters that fills the stem's blank somewhere in the plan."""
+        fragment = next((f for f in quoted(item.stem) if BLANK in f), "")
+        pre, post = (canon(x) for x in fragment.strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS).split(BLANK, 1))
+        if not pre or not post:
+            return set()
+        return {m.group(1) for m in re.finditer(re.escape(pre) + r"([^,;:。!?]{1,15}?)" + re.escape(post),
+                                                self.plan_canon)}
+
+    def _on_word_boundaries(self, text: str, start: int, end: int) -> bool:
+        bounds, pos = {0}, 0
+        for word in self.words(text):
+            pos += len(word)
+            bounds.add(pos)
+        return start in bounds and end in bounds
+
+    def _diff(self, statement: str, quote: str) -> tuple[str, str, str, str] | None:
+        """(made-up words, real words, the quote's true version, the made-up words with two characters
+        either side) when ``statement`` is a stretch of ``quote`` with one inner span replaced and at
+        least half of it kept; None otherwise."""
+        i, k = 0, 0
+        for pos in range(len(quote)):
+            m = 0
+            while m < len(statement) and pos + m < len(quote) and quote[pos + m] == statement[m]:
+                m += 1
+            if m > k:
+                i, k = pos, m
+        rest = statement[k:]
+        if not k or not rest:
+            return None
+        for s in range(len(rest) - 1, 0, -1):  # the longest suffix of the statement found after the prefix
+            j = quote.find(rest[-s:], i + k)
+            if j != -1:
+                break
+        else:
+            return None
+        made_a, made_b = self._widen(statement, k, len(statement) - s)
+        real_a, real_b = self._widen(quote, i + k, j)
+        made_up, real = statement[made_a:made_b], quote[real_a:real_b]
+        if j == i + k or len(statement) - len(made_up) < 0.5 * len(statement) or len(real) > 15 or len(made_up) > 15:
+            return None
+        return made_up, real, quote[i:j + s], statement[max(0, made_a - 2):made_b + 2]
+
+    def _widen(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The smallest run of whole jieba words of ``text`` that covers [start, end)."""
+        a, pos = start, 0
+        for word in self.words(text):
+            if pos <= start < pos + len(word):
+                a = pos
+            if pos < end <= pos + len(word):
+                return a, pos + len(word)
+            pos += len(word)
+        return a, end
