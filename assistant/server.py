@@ -153,6 +153,16 @@ class CompletionRequest(BaseModel):
     stream: bool = False
 
 
+class QuizRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    tasks: list[int] | None = Field(None, description="任务编号（1–38）", examples=[[19]])
+    part: str | int | None = Field(None, description="部分：“六”或6", examples=["六"])
+    n: int = Field(10, ge=1, le=50)
+    kinds: list[Literal["single", "multi", "judge", "blank"]] = Field(
+        default_factory=lambda: ["single", "multi", "judge", "blank"])
+    seed: int | None = Field(None, description="相同的种子给出相同的题目")
+
+
 class ErrorOut(BaseModel):
     error: str
     status: int
@@ -328,6 +338,22 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
             raise NotFound(f"no answer with id {body.answer_id}", "找不到这条回答，无法记录反馈。")
         store.feedback(body.answer_id, body.rating, body.comment)
         return {"ok": True}
+
+    @app.post("/api/quiz", tags=["出题"], summary="按任务或部分出题（带答案、解析和原文出处）")
+    async def quiz(body: QuizRequest):
+        made = await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
+        return made.to_dict()
+
+    @app.post("/api/quiz/export", tags=["出题"], summary="出题并导出为 md/json/csv/xlsx/gift/aiken 文件")
+    async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md"):
+        from .export import FORMATS, export
+
+        made = await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
+        data = export(made, format)
+        ext, mime = FORMATS[format]
+        name = f"quiz-{made.seed}.{ext}"
+        return Response(data.encode("utf-8") if isinstance(data, str) else data, media_type=mime,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/api/health", tags=["服务"])
     def health():

@@ -157,6 +157,57 @@ def build_ui(bot, store) -> gr.Blocks:
                         browse_view = gr.HTML(node_html(plan, "preamble"), padding=True, elem_id="browse-view")
                 part_pick.change(show_part, part_pick, [task_pick, browse_view])
                 task_pick.change(show_node, task_pick, browse_view)
+            with gr.Tab("出题", id="quiz"):
+                build_quiz_tab(bot)
     demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
     return demo
 
+
+def build_quiz_tab(bot) -> None:
+    """For trainers: pick tasks or a part, kinds and a count; preview; download in every format."""
+    import tempfile
+    from pathlib import Path
+
+    from .export import FORMATS, export
+    from .quizmodels import KIND_NAMES
+
+    plan = bot.plan
+    task_choices = [(t.label, t.task) for t in plan.tasks]
+    part_choices = [("（不限）", "")] + [(p.label, p.numeral) for p in plan.parts]
+
+    def generate(tasks, part, kinds, n, seed):
+        if not tasks and not part:
+            return "请至少选择一项任务或一个部分。", gr.update(value=None, visible=False)
+        if not kinds:
+            return "请至少选择一种题型。", gr.update(value=None, visible=False)
+        try:
+            quiz = bot.quiz(tasks=tasks or None, part=part or None, n=int(n), kinds=tuple(kinds),
+                            seed=int(seed) if seed not in (None, "") else None)
+        except Exception as e:  # InputError and anything unexpected: a message, never a crash
+            return getattr(e, "message_zh", None) or "出题失败，请换个范围再试。", gr.update(value=None, visible=False)
+        folder = Path(tempfile.mkdtemp(prefix="guihua-quiz-"))
+        files = []
+        for fmt, (ext, _) in FORMATS.items():
+            data = export(quiz, fmt)
+            path = folder / f"quiz-{quiz.seed}.{ext}"
+            path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+            files.append(str(path))
+        head = f"（种子 {quiz.seed}：相同的范围、题型、数量和种子会得到相同的题目。）"
+        preview = (f"> {quiz.notice}\n\n" if quiz.notice else "") + head + "\n\n" + export(quiz, "md")
+        return preview, gr.update(value=files, visible=True)
+
+    gr.Markdown("为培训出题：每道题都有答案、解析和规划原文出处；答案都能在所引原文中核对。")
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=280):
+            tasks = gr.Dropdown(task_choices, multiselect=True, label="任务（可多选）", elem_id="quiz-tasks")
+            part = gr.Dropdown(part_choices, value="", label="或整个部分", elem_id="quiz-part")
+            kinds = gr.CheckboxGroup([(name, k) for k, name in KIND_NAMES.items()], value=list(KIND_NAMES),
+                                     label="题型", elem_id="quiz-kinds")
+            n = gr.Slider(1, 50, value=10, step=1, label="题目数量", elem_id="quiz-n")
+            seed = gr.Number(None, label="随机种子（可选）", precision=0, elem_id="quiz-seed")
+            go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
+            files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",
+                            visible=False, elem_id="quiz-files")
+        with gr.Column(scale=2, min_width=300):
+            preview = gr.Markdown(elem_id="quiz-preview")
+    go.click(generate, [tasks, part, kinds, n, seed], [preview, files])

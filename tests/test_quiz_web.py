@@ -1,0 +1,83 @@
+"""Quiz generation over HTTP (/api/quiz, /api/quiz/export) and in the web UI's 出题 tab (headless Chromium)."""
+from __future__ import annotations
+
+import io
+
+import httpx
+import openpyxl
+import pytest
+
+from assistant.server import ServerSettings, create_app
+from live_server import LiveServer
+from test_browser import browser, shots  # noqa: F401  (fixtures: Chromium, the screenshot folder)
+
+
+@pytest.fixture(scope="module")
+def live(bot, tmp_path_factory):
+    log = tmp_path_factory.mktemp("log") / "log.sqlite3"
+    server = LiveServer(create_app(bot.config, ServerSettings(log_path=log, rate_per_minute=0), bot=bot))
+    yield server
+    server.close()
+
+
+def test_quiz_api_items_quote_the_cited_task_and_repeat_with_a_seed(live, plan):
+    body = {"tasks": [19], "n": 5, "kinds": ["single", "judge", "blank"], "seed": 42}
+    quiz = httpx.post(live.url + "/api/quiz", json=body, timeout=30).json()
+    assert len(quiz["items"]) == 5 and {i["kind"] for i in quiz["items"]} <= {"single", "judge", "blank"}
+    for item in quiz["items"]:
+        assert item["task"] == 19 and item["quote"] in plan.task(19).text
+    again = httpx.post(live.url + "/api/quiz", json=body, timeout=30).json()
+    assert again["items"] == quiz["items"]
+
+
+def test_quiz_export_formats_over_http(live):
+    body = {"part": "六", "n": 6, "seed": 7}
+    gift = httpx.post(live.url + "/api/quiz/export?format=gift", json=body, timeout=30)
+    assert gift.status_code == 200 and "attachment" in gift.headers["content-disposition"]
+    assert "{" in gift.text and "::" in gift.text
+    xlsx = httpx.post(live.url + "/api/quiz/export?format=xlsx", json=body, timeout=30)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.max_row == 7  # a header and six items
+    md = httpx.post(live.url + "/api/quiz/export?format=md", json=body, timeout=30).text
+    assert "答案" in md
+
+
+@pytest.mark.parametrize("body, query", [
+    ({"tasks": [39]}, ""),
+    ({"part": "十一"}, ""),
+    ({"tasks": [19], "kinds": ["essay"]}, ""),
+    ({"tasks": [19], "n": 500}, ""),
+    ({"tasks": [19]}, "?format=docx"),
+])
+def test_bad_quiz_requests_are_422_in_chinese(live, body, query):
+    path = "/api/quiz/export" + query if query else "/api/quiz"
+    r = httpx.post(live.url + path, json=body, timeout=30)
+    assert r.status_code == 422 and r.json()["message"] and "Traceback" not in r.text
+
+
+def test_quiz_tab_previews_and_offers_every_format(browser, live, shots):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url + "/")
+    page.get_by_role("tab", name="出题").click()
+    page.locator("#quiz-tasks input").click()
+    page.get_by_role("option", name="任务19 实施平战结合科普能力提升工程").click()
+    page.keyboard.press("Escape")
+    page.locator("#quiz-seed input").fill("42")
+    page.locator("#quiz-go").click()
+    page.wait_for_function("document.querySelector('#quiz-preview').innerText.includes('答案与解析')",
+                           timeout=30_000)
+    preview = page.locator("#quiz-preview").inner_text()
+    assert "任务19" in preview and "种子 42" in preview
+    links = page.locator("#quiz-files a")
+    links.first.wait_for(timeout=10_000)
+    names = " ".join(links.nth(i).get_attribute("href") or "" for i in range(links.count()))
+    for ext in ("md", "json", "csv", "xlsx", "gift.txt", "aiken.txt"):
+        assert f"quiz-42.{ext}" in names, names
+    md = httpx.get(next(links.nth(i).get_attribute("href") for i in range(links.count())
+                        if links.nth(i).get_attribute("href").endswith(".md")), timeout=10)
+    if md.request.url.host != "127.0.0.1":
+        pytest.fail("download link left loopback")
+    assert md.status_code == 200 and "答案与解析" in md.text
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "ui-quiz.png"))
+    page.close()
