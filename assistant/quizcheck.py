@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .plan import Node, Plan
 from .quizmodels import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
@@ -54,6 +55,7 @@ def display(text: str, nested: bool = False) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def canon(text: str) -> str:
     """The form in which texts are compared: NFKC, every quote mark as '"', no whitespace."""
     text = unicodedata.normalize("NFKC", text)
