@@ -8,8 +8,9 @@ Offline (the default) the items come from ``quizgen`` (the plan's own sentences 
 with ``Config.llm == "openai"`` a model writes them first (``quizllm``) and offline items fill
 whatever it could not write validly. Either way every item passes ``quizcheck.Checker`` and no
 two items test the same fact; when the chosen tasks cannot give ``n`` such items the quiz is
-shorter and ``Quiz.notice`` says so. The mix of kinds is even, and no stem template repeats
-while another one is still unused.
+shorter and ``Quiz.notice`` says so. The mix of kinds is even, the chosen tasks take turns, and
+no stem form repeats while another one is still unused. The model is only asked about tasks (a
+part without tasks, such as 二, is quizzed offline).
 
 >>> parse_kinds("single, judge")
 ('single', 'judge')
@@ -87,14 +88,14 @@ class QuizMaker:
         rng = random.Random(seed)
         items: list[QuizItem] = []
         notices, source, stats = [], "offline", Counter()
-        if self.llm is not None:
-            items, note = self.llm.write(nodes, n, kinds, seed, stats)
+        if self.llm is not None and task_numbers:
+            items, note = self.llm.write([x for x in nodes if x.task is not None], n, kinds, seed, stats)
             source = "llm" if items else "offline"
             if note:
                 notices.append(note)
         writer = ItemWriter(self.analysis, rng, nodes)
         offline = Assembler(writer, self.checker, stats).run(nodes, n - len(items), kinds, rng, items)
-        if self.llm is not None and offline and items:
+        if items and offline:
             notices.append(f"另有{len(offline)}道由离线规则补足。")
         items = sorted(items + offline, key=lambda i: kinds.index(i.kind) if i.kind in kinds else len(kinds))
         if len(items) < n:
