@@ -2,7 +2,7 @@
 
 An item is kept only when ``Checker.check(item)`` finds no problem:
 
-- **cited**: the quote is verbatim text inside the cited task (or section);
+- **cited**: the quote is verbatim text inside the cited task (or section), character for character;
 - **answer in the quote**: a blank's stem with the answer put back is a span of the quote; a true
   statement is in the quote; every correct option is in the quote; a "which task" question's term is
   in the quote and in none of the other tasks offered;
@@ -61,6 +61,25 @@ def canon(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = text.translate({ord(c): '"' for c in _QUOTE_CHARS})
     return re.sub(r"\s+", "", text)
+
+
+def verbatim(text: str, quote: str) -> str | None:
+    """The span of ``text`` that ``quote`` copies, as ``text`` writes it (punctuation width, quote marks
+    and spaces may differ in the copy); None when it copies nothing.
+
+    >>> verbatim('建设"科普中国"平台,推进建设。', "“科普中国”平台，推进")
+    '"科普中国"平台,推进'
+    """
+    if quote in text:
+        return quote
+    folded, where = [], []
+    for i, ch in enumerate(text):
+        for c in canon(ch):
+            folded.append(c)
+            where.append(i)
+    target = canon(quote)
+    k = "".join(folded).find(target) if target else -1
+    return text[where[k]:where[k + len(target) - 1] + 1] if k != -1 else None
 
 
 def quoted(stem: str) -> list[str]:
@@ -145,8 +164,7 @@ class Checker:
         node, problems = self._node(item)
         if node is None:
             return problems
-        q = canon(item.quote)
-        if len(q) < 6 or q not in canon(node.text):
+        if len(item.quote) < 6 or item.quote not in node.text:
             return [f"quote is not verbatim text of {node.label}"]
         problems += self._stem_problems(item)
         problems += self._shape_problems(item)
