@@ -141,7 +141,7 @@ class LLMQuizWriter:
     def _messages(self, nodes, want, kinds, kept, feedback) -> list[tuple[str, str]]:
         chosen = {n.id for n in nodes}
         others = []
-        for part in {n.part for n in nodes}:
+        for part in dict.fromkeys(n.part for n in nodes):  # in order: the prompt is the same every run
             p = next((x for x in self.plan.parts if x.numeral == part), None)
             others += [t for t in (p.tasks if p else []) if t.id not in chosen and t not in others]
         prompt = self.template.format(
