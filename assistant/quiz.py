@@ -8,8 +8,9 @@ Offline (the default) the items come from ``quizgen`` (the plan's own sentences 
 with ``Config.llm == "openai"`` a model writes them first (``quizllm``) and offline items fill
 whatever it could not write validly. Either way every item passes ``quizcheck.Checker`` and no
 two items test the same fact; when the chosen tasks cannot give ``n`` such items the quiz is
-shorter and ``Quiz.notice`` says so. The mix of kinds is even, and no stem template repeats
-while another one is still unused.
+shorter and ``Quiz.notice`` says so. The mix of kinds is even, the chosen tasks take turns, and
+no stem form repeats while another one is still unused. The model is only asked about tasks (a
+part without tasks, such as 二, is quizzed offline).
 
 >>> parse_kinds("single, judge")
 ('single', 'judge')
@@ -87,14 +88,14 @@ class QuizMaker:
         rng = random.Random(seed)
         items: list[QuizItem] = []
         notices, source, stats = [], "offline", Counter()
-        if self.llm is not None:
-            items, note = self.llm.write(nodes, n, kinds, seed, stats)
+        if self.llm is not None and task_numbers:
+            items, note = self.llm.write([x for x in nodes if x.task is not None], n, kinds, seed, stats)
             source = "llm" if items else "offline"
             if note:
                 notices.append(note)
         writer = ItemWriter(self.analysis, rng, nodes)
         offline = Assembler(writer, self.checker, stats).run(nodes, n - len(items), kinds, rng, items)
-        if self.llm is not None and offline and items:
+        if items and offline:
             notices.append(f"另有{len(offline)}道由离线规则补足。")
         items = sorted(items + offline, key=lambda i: kinds.index(i.kind) if i.kind in kinds else len(kinds))
         if len(items) < n:
@@ -158,8 +159,9 @@ class Assembler:
     def run(self, nodes: list[Node], n: int, kinds: tuple[str, ...], rng: random.Random,
             chosen: list[QuizItem]) -> list[QuizItem]:
         best, best_score = [], (-1, -1, -1)
-        goal = (n, min(n, len(kinds)), n)
         first = {(node.id, k): self.writer.candidates(node, k) for node in nodes for k in kinds} if n > 0 else {}
+        forms = {i.family for pool in first.values() for i in pool} - {i.family for i in chosen}
+        goal = (n, min(n, len(kinds)), min(n, len(forms)))
         for attempt in range(self.attempts if n > 0 else 0):
             self.pools = dict(first) if attempt == 0 else {key: self.writer.reorder(c) for key, c in first.items()}
             picked = self._attempt(nodes, n, kinds, rng, chosen)
@@ -184,7 +186,7 @@ class Assembler:
         self.turn = 0
         self.templates = Counter(i.template for i in chosen)
         self.families = Counter(i.family for i in chosen)
-        self.answers = Counter(tuple(i.answer) for i in chosen if i.kind == "judge")
+        self.answers = Counter(i.answer[0] for i in chosen if i.kind == "judge")
         self.taken = list(chosen)
         picked: list[QuizItem] = []
         for kind in slots:
@@ -199,30 +201,32 @@ class Assembler:
             self.templates[item.template] += 1
             self.families[item.family] += 1
             if item.kind == "judge":
-                self.answers[tuple(item.answer)] += 1
+                self.answers[item.answer[0]] += 1
         return picked
 
     def _take(self, kind: str, fresh: bool) -> QuizItem | None:
-        """The next valid, new item of this kind (``fresh``: only with a stem template not yet used)."""
+        """The next valid, new item of this kind (``fresh``: only with a stem form not yet used)."""
+        families, templates, answers = self.families, self.templates, self.answers
         for shift in range(len(self.order)):
             node = self.order[(self.turn + shift) % len(self.order)]
             pool = self.pools[(node.id, kind)]
+            if not pool or (fresh and all(families[f] for f in {i.family for i in pool})):
+                continue
             ranked = sorted(range(len(pool)), key=lambda i: (
-                self.families[pool[i].family], self.templates[pool[i].template],
-                self.answers[tuple(pool[i].answer)] if kind == "judge" else 0, i))
+                families[pool[i].family], templates[pool[i].template],
+                answers[pool[i].answer[0]] if kind == "judge" else 0, i))
             drop, found = set(), None
             for i in ranked:
                 item = pool[i]
-                if fresh and self.families[item.family]:
+                if fresh and families[item.family]:
                     break
-                if self._clashes(item):
-                    drop.add(i)
-                elif not self._valid(item):
+                if self._clashes(item) or not self._valid(item):
                     drop.add(i)
                 else:
                     found = i
                     break
-            self.pools[(node.id, kind)] = [x for j, x in enumerate(pool) if j not in drop and j != found]
+            if drop or found is not None:
+                self.pools[(node.id, kind)] = [x for j, x in enumerate(pool) if j not in drop and j != found]
             if found is not None:
                 self.turn = (self.turn + shift + 1) % len(self.order)
                 return pool[found]

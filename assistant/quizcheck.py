@@ -2,7 +2,7 @@
 
 An item is kept only when ``Checker.check(item)`` finds no problem:
 
-- **cited**: the quote is verbatim text inside the cited task (or section);
+- **cited**: the quote is verbatim text inside the cited task (or section), character for character;
 - **answer in the quote**: a blank's stem with the answer put back is a span of the quote; a true
   statement is in the quote; every correct option is in the quote; a "which task" question's term is
   in the quote and in none of the other tasks offered;
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from .plan import Node, Plan
 from .quizmodels import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
@@ -54,11 +55,31 @@ def display(text: str, nested: bool = False) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def canon(text: str) -> str:
     """The form in which texts are compared: NFKC, every quote mark as '"', no whitespace."""
     text = unicodedata.normalize("NFKC", text)
     text = text.translate({ord(c): '"' for c in _QUOTE_CHARS})
     return re.sub(r"\s+", "", text)
+
+
+def verbatim(text: str, quote: str) -> str | None:
+    """The span of ``text`` that ``quote`` copies, as ``text`` writes it (punctuation width, quote marks
+    and spaces may differ in the copy); None when it copies nothing.
+
+    >>> verbatim('建设"科普中国"平台,推进建设。', "“科普中国”平台，推进")
+    '"科普中国"平台,推进'
+    """
+    if quote in text:
+        return quote
+    folded, where = [], []
+    for i, ch in enumerate(text):
+        for c in canon(ch):
+            folded.append(c)
+            where.append(i)
+    target = canon(quote)
+    k = "".join(folded).find(target) if target else -1
+    return text[where[k]:where[k + len(target) - 1] + 1] if k != -1 else None
 
 
 def quoted(stem: str) -> list[str]:
@@ -143,8 +164,7 @@ class Checker:
         node, problems = self._node(item)
         if node is None:
             return problems
-        q = canon(item.quote)
-        if len(q) < 6 or q not in canon(node.text):
+        if len(item.quote) < 6 or item.quote not in node.text:
             return [f"quote is not verbatim text of {node.label}"]
         problems += self._stem_problems(item)
         problems += self._shape_problems(item)

@@ -19,7 +19,7 @@ import random
 from .plan import Node
 from .quizcheck import BLANK, ELLIPSIS, bigram_overlap, canon, clause_spans, display
 from .quizmodels import JUDGE_OPTIONS, QuizItem
-from .quizterms import WEAK, Analysis, Clause, Enumeration, skip_dash
+from .quizterms import GENERIC_DF, WEAK, Analysis, Clause, Enumeration, skip_dash
 from .text import longest_shared
 
 BLANK_TEMPLATES = {
@@ -44,6 +44,7 @@ class ItemWriter:
         self.ask_which_task = scope is None or len(scope) > 1
         self._weight: dict[int, float] = {}
         self._subs: dict[tuple, list[str]] = {}
+        self._foreign: dict[str, list[Clause]] = {}
 
     def candidates(self, node: Node, kind: str) -> list[QuizItem]:
         """Every candidate of this kind, in a random order that puts better-scored terms first
@@ -86,21 +87,12 @@ class ItemWriter:
 
     def _substitutes(self, text: str, kind: str, node: Node, k: int, listed: bool) -> list[str]:
         own, found = canon(node.text), []
-        part_nodes = {n.id for n in self.a.siblings(node)[:8]}
-        for other, entry in self.a.pool.items():
-            if other == text or other in text or text in other or canon(other) in own:
+        near = {n.id for n in self.a.siblings(node)[:8]}
+        for other, entry, score in self.a.stand_ins(text, kind):
+            if canon(other) in own:
                 continue
-            if (entry.kind == "number") != (kind == "number") or abs(len(other) - len(text)) > 2:
-                continue
-            if kind == "number":
-                if other.endswith("%") != text.endswith("%"):
-                    continue
-            elif not self.a.same_type(text, other) or (kind == "name") != (entry.kind == "name"):
-                continue  # a name for a name (科普中国 → 智汇中国), a noun for a noun
-            score = (2.0 if other[-2:] == text[-2:] else 0.0) + (1.0 if entry.kind == kind else 0.0) \
-                + (1.0 if any(n.id in part_nodes for n in entry.nodes) else 0.0) + (1.0 if listed and entry.listed else 0.0) \
-                - 0.6 * abs(len(other) - len(text)) + self.rng.random()
-            found.append((score, other))
+            score += (1.0 if any(n.id in near for n in entry.nodes) else 0.0) + (1.0 if listed and entry.listed else 0.0)
+            found.append((score + self.rng.random(), other))
         found.sort(key=lambda x: -x[0])
         out = [t for _, t in found[:k]]
         if kind == "number" and len(out) < k:
@@ -166,18 +158,18 @@ class ItemWriter:
         return self._belongs(node) + self._which_task(node) + self._fill_choice(node)
 
     def _foreign_clauses(self, node: Node, like: str, k: int) -> list[Clause]:
-        """Clauses of sibling tasks of about ``like``'s length that this node does not say."""
-        own = canon(node.text)
-        own_clauses = [c.text for c in self.a.clauses[node.id]]
+        """Clauses of nearby tasks, of about ``like``'s length, that this node does not say."""
+        if node.id not in self._foreign:
+            own = canon(node.text)
+            own_clauses = [c.text for c in self.a.clauses[node.id]]
+            self._foreign[node.id] = [
+                c for other in self.a.siblings(node)[:10] for c in self.a.clauses.get(other.id, [])
+                if canon(c.text) not in own and not any(bigram_overlap(c.text, o) >= 0.5 for o in own_clauses)]
         pool = []
-        for other in self.a.siblings(node)[:10]:
-            for c in self.a.clauses.get(other.id, []):
-                if not 0.6 <= len(c.text) / len(like) <= 1.6 or canon(c.text) in own:
-                    continue
-                if any(bigram_overlap(c.text, o) >= 0.5 for o in own_clauses):
-                    continue
+        for c in self._foreign[node.id]:
+            if 0.6 <= len(c.text) / len(like) <= 1.6:
                 same_verb = c.text[:2] == like[:2]
-                pool.append((self.rng.random() + (0.5 if same_verb else 0.0) + (1.0 if other.part == node.part else 0.0), c))
+                pool.append((self.rng.random() + (0.5 if same_verb else 0.0) + (1.0 if c.node.part == node.part else 0.0), c))
         pool.sort(key=lambda x: -x[0])
         out: list[Clause] = []
         for _, c in pool:
@@ -187,9 +179,19 @@ class ItemWriter:
                 break
         return out
 
+    def _own_measures(self, node: Node) -> list[Clause]:
+        """The node's measures that do not repeat its title (大力弘扬科学家精神 in 弘扬科学精神和科学家精神
+        would answer a "which belongs" question by itself)."""
+        out = []
+        for c in self.a.clauses[node.id]:
+            shared = longest_shared(c.text, node.title, 4)
+            if not shared or self.a.df(shared) >= GENERIC_DF:  # sharing 科技工作者 gives nothing away
+                out.append(c)
+        return out
+
     def _belongs(self, node: Node) -> list[QuizItem]:
         out = []
-        for clause in self.a.clauses[node.id]:
+        for clause in self._own_measures(node):
             wrong = self._foreign_clauses(node, clause.text, 3)
             if len(wrong) < 3:
                 continue
@@ -310,7 +312,7 @@ class ItemWriter:
         """2–3 measures of one sentence (or of two adjacent ones) and 1–2 of other tasks."""
         out = []
         by_sentence: dict[str, list[Clause]] = {}
-        for c in self.a.clauses[node.id]:
+        for c in self._own_measures(node):
             by_sentence.setdefault(c.sentence.id, []).append(c)
         groups = list(by_sentence.values())
         groups += [a + b for a, b in zip(groups, groups[1:]) if len(a) < 3 or len(b) < 3]

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from .config import Config
 from .llm import _why, load_prompt
 from .plan import Node, Plan
-from .quizcheck import BLANK, Checker, canon, display
+from .quizcheck import BLANK, Checker, canon, display, verbatim
 from .quizmodels import LETTERS, QuizItem
 
 log = logging.getLogger(__name__)
@@ -121,8 +121,10 @@ class LLMQuizWriter:
         stem = display(re.sub(r"_{3,}|＿{2,}", BLANK, x.stem.strip()))
         node = self.plan.task(x.task) if 1 <= x.task <= self.plan.task_count else None
         explanation = x.explanation.strip() or f"出自任务{x.task}：“{display(x.quote, nested=True)}”"
+        # the plan's own characters for a quote copied with other punctuation ("，" for ",")
+        quote = (verbatim(node.text, x.quote.strip()) if node else None) or x.quote.strip()
         return QuizItem(x.kind, stem, options, answer, explanation, x.task, node.section if node else "",
-                        x.quote.strip(), "llm", "llm", node.label if node else ""), []
+                        quote, "llm", "llm", node.label if node else ""), []
 
     def _problems(self, item: QuizItem, nodes: list[Node], kinds, kept: list[QuizItem]) -> list[str]:
         if item.kind not in kinds:
@@ -139,7 +141,7 @@ class LLMQuizWriter:
     def _messages(self, nodes, want, kinds, kept, feedback) -> list[tuple[str, str]]:
         chosen = {n.id for n in nodes}
         others = []
-        for part in {n.part for n in nodes}:
+        for part in dict.fromkeys(n.part for n in nodes):  # in order: the prompt is the same every run
             p = next((x for x in self.plan.parts if x.numeral == part), None)
             others += [t for t in (p.tasks if p else []) if t.id not in chosen and t not in others]
         prompt = self.template.format(

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 KINDS = ("single", "multi", "judge", "blank")
 KIND_NAMES = {"single": "单选题", "multi": "多选题", "judge": "判断题", "blank": "填空题"}
@@ -37,7 +38,7 @@ class QuizItem:
     source: str = "offline"
     label: str = ""  # the cited node's label: "任务19 实施平战结合科普能力提升工程"
 
-    @property
+    @cached_property
     def family(self) -> str:
         """The stem's form without its wording variant: "single.belongs_option" → "single.belongs"."""
         return self.template.split("_")[0]

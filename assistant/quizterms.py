@@ -109,6 +109,7 @@ class Analysis:
         self.clauses: dict[str, list[Clause]] = {}
         self.enumerations: dict[str, list[Enumeration]] = {}
         self.pool: dict[str, PoolEntry] = {}
+        self._stand_ins: dict[tuple[str, str], list] = {}
         self.verbish = self._verbish()
         for node in self.nodes:
             self._read(node)
@@ -175,12 +176,34 @@ class Analysis:
         words = self._pos.tagged(text)
         return words[-1][0] if words else text
 
-    def same_type(self, a: str, b: str) -> bool:
+    def stand_ins(self, text: str, kind: str) -> list[tuple[str, PoolEntry, float]]:
+        """Pool terms that could replace ``text`` (same kind and type, length within 2), with a score:
+        +2 same last two characters, +1 same kind, −0.6 a character of length difference."""
+        key = (text, kind)
+        if key not in self._stand_ins:
+            out = []
+            for other, entry in self.pool.items():
+                if other == text or other in text or text in other or abs(len(other) - len(text)) > 2:
+                    continue
+                if (entry.kind == "number") != (kind == "number"):
+                    continue
+                if kind == "number":
+                    if other.endswith("%") != text.endswith("%"):
+                        continue
+                elif (kind == "name") != (entry.kind == "name") or not self.same_type(text, other, entry.last):
+                    continue  # a name for a name (科普中国 → 智汇中国), a noun for a noun
+                score = (2.0 if other[-2:] == text[-2:] else 0.0) + (1.0 if entry.kind == kind else 0.0) \
+                    - 0.6 * abs(len(other) - len(text))
+                out.append((other, entry, score))
+            self._stand_ins[key] = out
+        return self._stand_ins[key]
+
+    def same_type(self, a: str, b: str, last_b: str | None = None) -> bool:
         """Could ``b`` stand in for ``a``? Same last two characters (…中心, …计划), the same last word
         (经济社会 / 全社会), or last words of three or more characters with the same ending (活动周 / 宣传周)."""
         if a[-2:] == b[-2:]:
             return True
-        la, lb = self.last_word(a), self.last_word(b)
+        la, lb = self.last_word(a), last_b or self.last_word(b)
         return la == lb or (len(la) == len(lb) >= 3 and la[-1] == lb[-1])
 
     def _keywords(self, text: str) -> dict[str, float]:

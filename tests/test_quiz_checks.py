@@ -56,6 +56,8 @@ def test_a_true_statement_that_the_quote_does_not_say(maker, items):
 def test_a_quote_that_is_not_verbatim_or_not_in_the_cited_task(maker, items, plan):
     item = first(items, lambda i: i.kind == "blank")
     rejected(maker, replace(item, quote=item.quote.replace(item.answer[0], item.answer[0] + "等")), "verbatim")
+    if "," in item.quote:
+        rejected(maker, replace(item, quote=item.quote.replace(",", "，")), "verbatim")  # not character for character
     other = plan.task(1).sentences[1].text
     rejected(maker, replace(item, quote=other), "verbatim")
     rejected(maker, replace(item, task=39), "does not exist")

@@ -96,6 +96,14 @@ def test_valid_items_are_kept(llm_maker, stub, good, plan):
     assert request["model"] == "stub-model" and request.get("seed") == 1
 
 
+def test_a_quote_copied_with_other_punctuation_is_stored_as_the_plan_writes_it(llm_maker, stub, good, plan):
+    item = dict(good[1], quote=wide(good[1]["quote"]))
+    assert item["quote"] not in plan.task(19).text
+    stub.script("reply", reply([item]))
+    quiz = llm_maker.make(tasks=[19], n=1, kinds="judge", seed=7)
+    assert quiz.items[0].source == "llm" and quiz.items[0].quote == good[1]["quote"]
+
+
 def test_invalid_items_are_dropped_and_the_model_asked_again(llm_maker, stub, good, bad):
     stub.script("reply", reply([]))
     stub.enqueue("reply", reply([good[0]] + bad))
