@@ -39,7 +39,7 @@ from starlette.routing import Match
 from .config import Config
 from .errors import AssistantError, InputError, NotFound
 from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, error_payload, origin_regex
-from .models import Answer
+from .models import Answer, Citation, RetrievedPassage
 from .store import Log
 
 log = logging.getLogger(__name__)
@@ -97,33 +97,13 @@ class FeedbackRequest(BaseModel):
     comment: str | None = Field(None, max_length=1000)
 
 
-class CitationOut(BaseModel):
-    task: int | None
-    section: str
-    label: str
-    quote: str
-    marker: str
-    node_id: str
-    start: int
-    end: int
-
-
-class PassageOut(BaseModel):
-    task: int | None
-    section: str
-    label: str
-    text: str
-    score: float
-    node_id: str
-
-
 class AnswerOut(BaseModel):
     id: str = Field(description="本次回答的编号，用于反馈")
     question: str
     text: str
     refused: bool
-    citations: list[CitationOut]
-    passages: list[PassageOut]
+    citations: list[Citation]
+    passages: list[RetrievedPassage]
     cited_tasks: list[int]
     suggestions: list[int]
     route: str

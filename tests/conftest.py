@@ -88,6 +88,16 @@ def python() -> str:
     return sys.executable
 
 
+@pytest.fixture(scope="module")
+def stub():
+    """A scripted OpenAI-compatible server on 127.0.0.1 (tests/llm_stub.py), one per test module."""
+    from llm_stub import StubLLM
+
+    s = StubLLM()
+    yield s
+    s.close()
+
+
 def check_answer_invariants(plan: Plan, answer) -> None:
     """What must hold for every answer, whatever route produced it.
 

@@ -6,16 +6,8 @@ import pytest
 
 from assistant import Assistant
 from assistant.config import Config
-from llm_stub import StubLLM
 
 QUESTION = "第19项任务要求什么？"
-
-
-@pytest.fixture(scope="module")
-def stub():
-    s = StubLLM()
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")

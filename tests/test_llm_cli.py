@@ -4,17 +4,6 @@ from __future__ import annotations
 import json
 import subprocess
 
-import pytest
-
-from llm_stub import StubLLM
-
-
-@pytest.fixture(scope="module")
-def stub():
-    s = StubLLM()
-    yield s
-    s.close()
-
 
 def test_cli_streams_then_prints_the_verified_answer(python, subprocess_env, stub, plan):
     first = plan.task(19).sentences[1].text

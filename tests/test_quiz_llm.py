@@ -10,15 +10,7 @@ import pytest
 from assistant.config import Config
 from assistant.quiz import QuizMaker
 from assistant.quizllm import ROUNDS
-from llm_stub import StubLLM
 from quiz_helpers import assert_item_invariants, maker  # noqa: F401  (maker is a fixture)
-
-
-@pytest.fixture(scope="module")
-def stub():
-    s = StubLLM()
-    yield s
-    s.close()
 
 
 @pytest.fixture(scope="module")
