@@ -310,7 +310,7 @@ def test_internal_errors_are_json_without_a_traceback(bot, tmp_path_factory):
     try:
         with httpx.Client(base_url=broken.url, timeout=30) as http:
             r = http.post("/api/ask", json={"question": QUESTION})
-            body = _error(r, 500, "server_error")
+            _error(r, 500, "server_error")
             assert "boom" not in r.text and "secret" not in r.text
             assert http.get("/api/health").status_code == 200
     finally:
