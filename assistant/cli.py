@@ -166,7 +166,7 @@ def _run(args, config: Config) -> int:
         if answer.citations:
             print("\n引用：")
             for c in answer.citations:
-                if c.quote != c.label.split(" ", 1)[-1]:
+                if not c.is_title:
                     print(f"  {c.marker} {c.label}：“{c.quote}”")
     return 0
 

@@ -21,6 +21,11 @@ class Citation:
     start: int
     end: int
 
+    @property
+    def is_title(self) -> bool:
+        """The quote is just the task's or section's title (cited when a whole task is meant)."""
+        return self.quote == self.label.split(" ", 1)[-1]
+
 
 @dataclass(frozen=True)
 class RetrievedPassage:

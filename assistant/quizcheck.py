@@ -113,6 +113,33 @@ def overlaps(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
 
 
+def split_spans(text: str, seps: str, a: int = 0, b: int | None = None, opens: str = "“‘(（",
+                closes: str = "”’)）", keep_empty: bool = False) -> list[tuple[int, int]]:
+    """(start, end) of the parts of text[a:b] between separators that stand outside straight
+    double quotes and the given brackets; separators left out, empty parts only with ``keep_empty``.
+
+    >>> split_spans("甲、乙(丙、丁)、戊", "、")
+    [(0, 1), (2, 8), (9, 10)]
+    """
+    b = len(text) if b is None else b
+    out, depth, in_quote, start = [], 0, False, a
+    for i in range(a, b):
+        ch = text[i]
+        if ch == '"':
+            in_quote = not in_quote
+        elif ch in opens:
+            depth += 1
+        elif ch in closes:
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0 and not in_quote:
+            if keep_empty or i > start:
+                out.append((start, i))
+            start = i + 1
+    if keep_empty or b > start:
+        out.append((start, b))
+    return out
+
+
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of a sentence: split on ,;:。!? outside quotes and brackets,
     punctuation left out.
@@ -120,21 +147,7 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
     >>> [('建设"科普中国,智汇"平台,推进建设。')[a:b] for a, b in clause_spans('建设"科普中国,智汇"平台,推进建设。')]
     ['建设"科普中国,智汇"平台', '推进建设']
     """
-    out, depth, in_quote, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            in_quote = not in_quote
-        elif ch in "“‘(（":
-            depth += 1
-        elif ch in "”’)）":
-            depth = max(0, depth - 1)
-        elif ch in CLAUSE_PUNCT and depth == 0 and not in_quote:
-            if i > start:
-                out.append((start, i))
-            start = i + 1
-    if len(text) > start:
-        out.append((start, len(text)))
-    return out
+    return split_spans(text, CLAUSE_PUNCT)
 
 
 def clauses(text: str) -> list[str]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from .plan import Node, Plan, Sentence
-from .quizcheck import canon, clause_spans
+from .quizcheck import canon, clause_spans, split_spans
 from .text import Tokenizer
 
 NOUN_POS = {"n", "nz", "nt", "ns", "nw", "j"}
@@ -417,20 +417,7 @@ def skip_dash(text: str, a: int) -> int:
 
 def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
     """The 、-separated parts of text[a:b], outside quotes and brackets."""
-    out, start, depth, in_quote = [], a, 0, False
-    for i in range(a, b):
-        ch = text[i]
-        if ch == '"':
-            in_quote = not in_quote
-        elif ch in "(（":
-            depth += 1
-        elif ch in ")）":
-            depth = max(0, depth - 1)
-        elif ch == "、" and not depth and not in_quote:
-            out.append((start, i))
-            start = i + 1
-    out.append((start, b))
-    return out
+    return split_spans(text, "、", a, b, opens="(（", closes=")）", keep_empty=True)
 
 
 def _ends_in_verb(lead: str, tags, offset: int) -> bool:

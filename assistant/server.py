@@ -321,14 +321,16 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
 
     @app.post("/api/quiz", tags=["出题"], summary="按任务或部分出题（带答案、解析和原文出处）")
     async def quiz(body: QuizRequest):
-        made = await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
-        return made.to_dict()
+        return (await make_quiz(body)).to_dict()
+
+    async def make_quiz(body: QuizRequest):
+        return await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
 
     @app.post("/api/quiz/export", tags=["出题"], summary="出题并导出为 md/json/csv/xlsx/gift/aiken 文件")
     async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md"):
         from .export import FORMATS, export
 
-        made = await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
+        made = await make_quiz(body)
         data = export(made, format)
         ext, mime = FORMATS[format]
         name = f"quiz-{made.seed}.{ext}"
@@ -451,7 +453,7 @@ def _content(content) -> str:
 def _with_citations(answer: Answer) -> str:
     """The answer text followed by its quotes, for chat front-ends that show plain text."""
     lines = [answer.text]
-    quotes = [c for c in answer.citations if c.quote and c.quote != c.label.split(" ", 1)[-1]]
+    quotes = [c for c in answer.citations if c.quote and not c.is_title]
     if quotes:
         lines.append("\n引用：")
         lines += [f"{c.marker} {c.label}：“{c.quote}”" for c in quotes]
