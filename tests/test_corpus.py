@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 
@@ -18,21 +17,16 @@ from assistant.cleaning import clean_plan_text
 from assistant.plan import Plan
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_NAME = "000_c0a2fb2b1a8284a2.txt"
 TOC_FIRST = "目 录"
 TOC_LAST = "38 加强规划实施的评估考核\t23"
 
 
-def seed_path() -> Path:
-    env = os.environ.get("ASSISTANT_SEED")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "seed" / SEED_NAME
+SOURCE = REPO / "corpus" / "source.txt"   # the scanned plan as it reached us, shipped with the repository
 
 
 @pytest.fixture(scope="module")
 def source_bytes() -> bytes:
-    path = seed_path()
-    assert path.is_file(), f"raw source not found at {path} (set ASSISTANT_SEED)"
-    return path.read_bytes()
+    return SOURCE.read_bytes()
 
 
 @pytest.fixture(scope="module")
