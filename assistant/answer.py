@@ -47,7 +47,6 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
 
 
 INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
-MISSING_ZH = {"number": "具体数字", "date": "具体日期", "place": "具体地点", "document number": "文号"}
 
 
 class ExtractiveAnswerer:
@@ -266,6 +265,13 @@ class ExtractiveAnswerer:
         rest = re.sub(r"第.{1,4}(项|条)(重点)?(任务)?|任务\s*\S{1,4}", "", q.replace('"', "").replace(strip, ""))
         specific = not GENERIC.match(rest or "")
         result = self.retriever.search(q) if specific else None
+        if specific and len(numbers) == 1:
+            node = self.plan.task(numbers[0])
+            chosen = self._pick_sentences(node, result, limit=3)
+            _, _, missing = self._answerable(q, result, node, chosen, pinned=True)
+            if missing:
+                return self._decline_missing(question, missing, node, chosen,
+                                             self._nodes_as_passages([node]), [])
         for n in numbers[:3]:
             node = self.plan.task(n)
             part = self.plan.part_of(node)
@@ -323,31 +329,9 @@ class ExtractiveAnswerer:
         if reason:
             return self._refuse(question, "规划中没有找到与这个问题直接相关的内容。", reason,
                                 self._suggest(result), passages=passages)
-        missing = None
-        if any(y not in top.text for y in scope.years(q)):
-            missing = ("asks about a year that the best passage does not mention", "这一年份的相关内容")
-        else:
-            kind = scope.asked_figure(q)
-            if kind and any(self._answers_figure(result, s) for s in chosen):
-                kind = None
-            if kind and not pinned:
-                # the figure may sit in a close runner-up (a date in the colophon, a target in 二(三))
-                for hit in result.hits[1:5]:
-                    alt = self._pick_sentences(hit.node, result, limit=3)
-                    if hit.score >= 0.6 * result.hits[0].score and any(self._answers_figure(result, s) for s in alt):
-                        top, chosen, kind = hit.node, alt, None
-                        break
-            if kind:
-                missing = (f"asks for a {kind} that the best passages do not state", MISSING_ZH[kind])
+        top, chosen, missing = self._answerable(q, result, top, chosen, pinned)
         if missing:
-            # the plan covers the topic but not the figure asked for: say so, show what it does say
-            lines = [f"规划中没有给出{missing[1]}。与问题相关的规划原文："]
-            cites = []
-            for s in chosen[:2]:
-                lines.append(f"- {top.label}：{s.text} {top.marker}")
-                cites.append(self._citation(top, s))
-            return Answer(question, "\n".join(lines), True, cites, passages, route="refuse",
-                          suggestions=self._suggest(result), reason=missing[0])
+            return self._decline_missing(question, missing, top, chosen, passages, self._suggest(result))
         lines = [f"根据{self._where(top)}{top.marker}："]
         cites = [self._heading_citation(top)]
         for s in chosen:
@@ -363,6 +347,36 @@ class ExtractiveAnswerer:
                     lines.append(f"- {node.label}：{best[0].text} {node.marker}")
                     cites.append(self._citation(node, best[0]))
         return self._answer(question, "\n".join(lines), cites, route="search", passages=passages)
+
+    def _answerable(self, q: str, result: SearchResult, top: Node, chosen: list[Sentence], pinned: bool
+                    ) -> tuple[Node, list[Sentence], str | None]:
+        """Does the answer hold what the question asks for (a year, a person, a procedure …)?
+        Returns the unit and sentences to quote and, when they do not hold it, the kind missing
+        (a key of ``scope.MISSING``). A figure may sit in a close runner-up (a date in the
+        colophon, a target in 二(三)), which then becomes the unit quoted."""
+        if any(y not in top.text for y in scope.years(q)):
+            return top, chosen, "year"
+        kind = scope.asked_figure(q)
+        if kind is None or any(self._answers_figure(result, s) for s in chosen):
+            return top, chosen, None
+        if not pinned:
+            for hit in result.hits[1:5]:
+                alt = self._pick_sentences(hit.node, result, limit=3)
+                if hit.score >= 0.6 * result.hits[0].score and any(self._answers_figure(result, s) for s in alt):
+                    return hit.node, alt, None
+        return top, chosen, kind
+
+    def _decline_missing(self, question: str, kind: str, top: Node, chosen: list[Sentence],
+                         passages: list[RetrievedPassage], suggestions: list[int]) -> Answer:
+        """The plan covers the topic but not what was asked: say so, then quote what it does say."""
+        head = (f"规划只写了目标和举措，没有对此的{scope.MISSING[kind]}。" if kind == "opinion"
+                else f"规划中没有写明{scope.MISSING[kind]}。")
+        lines, cites = [head + "与问题相关的规划原文："], []
+        for s in chosen[:2]:
+            lines.append(f"- {top.label}：{s.text} {top.marker}")
+            cites.append(self._citation(top, s))
+        return Answer(question, "\n".join(lines), True, cites, passages, route="refuse",
+                      suggestions=[], reason=f"asks for a {kind} that the quoted passages do not state")
 
     def _out_of_scope(self, result: SearchResult) -> str | None:
         t = self.thresholds

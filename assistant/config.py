@@ -78,6 +78,10 @@ class Config:
         return self.corpus_dir / "userdict.txt"
 
     @property
+    def reader_questions(self) -> Path:
+        return self.corpus_dir / "reader_questions.jsonl"
+
+    @property
     def synonyms(self) -> Path:
         return self.corpus_dir / "synonyms.txt"
 

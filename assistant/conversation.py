@@ -7,10 +7,16 @@ refers to, then answered as usual:
 - 上一个 / 下一个 → the task before or after it;
 - 第二个, 最后一个, 其中第三项 after a list → that task of the list;
 - 其中关于X的 after a list → the listed task that best matches X;
-- a short elliptical question (会纳入年度考核吗？) → asked about the last task.
+- an elliptical question with no subject of its own (具体怎么落实？有什么硬指标吗？)
+  → asked about the last task.
+
+Anything that names its own subject starts a new topic: "哪些任务涉及乡村振兴？" or
+"明天北京天气怎么样" after a task question is answered (or declined) on its own.
 
 >>> is_follow_up("它具体要建设什么委员会？"), is_follow_up("第19项任务要求什么")
 (True, False)
+>>> own_subject(["具体", "落实"]), own_subject(["乡村", "振兴"]), own_subject(["天气"])
+(False, True, True)
 """
 from __future__ import annotations
 
@@ -27,11 +33,28 @@ PREVIOUS = re.compile(r"上一(个|项|条)")
 NEXT = re.compile(r"下一(个|项|条)")
 ORDINAL = re.compile(r"(?:其中)?第\s*([一二三四五六七八九十\d]{1,3})\s*(?:个|项|条)(?!任务\d)|(最后一(?:个|项|条))")
 LIST_ROUTES = ("aggregate", "term", "part")
+# Words that ask *about* a topic without naming one: what is left of "具体怎么落实？有没有考核指标？"
+# once these (and the tokenizer's stopwords) are gone is the question's own subject, if any.
+CONTEXT_WORDS = frozenset("""
+    具体 怎么 怎样 如何 落实 实施 推进 开展 执行 完成 实现 做好 搞 弄 办 做法 办法 措施 举措 手段 路径 途径 方式 方法
+    要求 目标 任务 重点 难点 内容 意思 意义 作用 目的 原因 背景 依据 支持 政策 规定 说法 提法 表述 解释 理解 总结
+    详细 详细点 细说 展开 说说 讲讲 介绍 举例 例子 比如 例如 还有 另外 其他 其它 别的 之外 以外 此外 再 呢 哈 嗯
+    硬指标 指标 考核 评估 标准 时间 时候 期限 多久 哪年 哪一年 几月 进度 安排 计划 步骤 流程 程序 手续 材料
+    谁 负责 牵头 部门 单位 主体 经费 资金 钱 预算 多少 数量 规模 效果 成效 好处 影响 关系 区别 不同 联系 相同
+    哪里 地方 地点 城市 有用 重要 为什么 为啥 咋 咋办 咋弄 怎么办 怎么做 能不能 可不可以 行不行 是不是 对不对
+    会 纳入 年度 包括 包含 涉及 提到 提出 强调 部署 规划 文件 原文 条 项 点 方面 层面 阶段 这块 这方面
+    """.split())
 
 
 def is_follow_up(question: str) -> bool:
     q = normalize(question)
     return bool(PRONOUN.search(q) or PREVIOUS.search(q) or NEXT.search(q)) and not find_refs(q).tasks
+
+
+def own_subject(tokens: list[str]) -> bool:
+    """Does a question (as content tokens) name a subject of its own, beyond words that only
+    ask about one (具体, 落实, 考核, 谁, 多少 …)?"""
+    return any(t not in CONTEXT_WORDS and not t.isdigit() for t in tokens)
 
 
 class Conversation:
@@ -110,7 +133,7 @@ class Conversation:
             return f"任务{focus - 1} {PREVIOUS.sub('', q)}" if focus > 1 else question
         if NEXT.search(q):
             return f"任务{focus + 1} {NEXT.sub('', q)}"
-        if PRONOUN.search(q) or len(re.sub(r"\W", "", q)) <= 10:
+        if PRONOUN.search(q) or not own_subject(self.assistant.tokenizer.tokens(PRONOUN.sub("", q))):
             return f"任务{focus} {PRONOUN.sub('', q)}"
         return question
 

@@ -14,7 +14,7 @@ from .errors import InputError
 from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
-from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms
+from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_thesaurus
 from .text import Tokenizer, load_tokenizer
 
 
@@ -40,7 +40,8 @@ class Assistant:
             self.config = replace(self.config, **overrides)
         self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
-        self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms))
+        self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms),
+                                   load_thesaurus(self.index._vocab))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
         self.llm = None
         if self.config.llm == "openai":
@@ -106,7 +107,8 @@ class Assistant:
 
     def rebuild_index(self) -> None:
         self.index = build_index(self.config, self.plan, self.tokenizer)
-        self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms)
+        self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms,
+                                   self.retriever.thesaurus)
         self.answerer.retriever = self.retriever
 
     def tasks(self) -> list[Node]:

@@ -38,6 +38,13 @@ def embed_query(text: str) -> np.ndarray:
     return vector
 
 
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """Query-side vectors for many texts in one batch (e.g. reader questions), one row a text."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.asarray(_model().query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+
 def embed_passages(texts: list[str]) -> np.ndarray:
     """Passage vectors, one row a text."""
     if not texts:

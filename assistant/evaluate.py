@@ -15,6 +15,10 @@ Formulas (over answerable items unless said otherwise):
 - nDCG@10: binary-gain DCG of the top 10 over the ideal DCG for the item's gold units;
 - answer_contains accuracy: share of items whose answer holds every listed fact;
 - all-gold recall: for all_gold items, share of gold units cited;
+- cited@3: share of answerable items with a gold unit among the first three units the answer cites;
+- lists complete: share of all_gold items that cite every gold unit and are not refused;
+- correct: per item, a must_refuse item refused; an all_gold item complete; any other item
+  answered (not refused) with its first cited unit gold. Over every item, answerable or not;
 - citation recall / precision / validity and faithfulness: see ``assistant.metrics``.
 
 >>> hit_at_k(["task-3", "task-19"], {"task-19"}, 1), hit_at_k(["task-3", "task-19"], {"task-19"}, 5)
@@ -79,6 +83,27 @@ def ndcg_at_k(ranked: list[str], gold: set[str], k: int = 10) -> float:
     dcg = sum(1.0 / math.log2(i + 2) for i, u in enumerate(ranked[:k]) if u in gold)
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(gold))))
     return dcg / ideal if ideal else 0.0
+
+
+def cited_units(answer) -> list[str]:
+    """The distinct units an answer cites, in the order it cites them."""
+    out: list[str] = []
+    for c in answer.citations:
+        if c.node_id not in out:
+            out.append(c.node_id)
+    return out
+
+
+def is_correct(item: dict, answer, gold: set[str]) -> bool:
+    """The item's own notion of a right answer (see the module docstring)."""
+    if item["must_refuse"]:
+        return answer.refused
+    if answer.refused:
+        return False
+    cited = cited_units(answer)
+    if item.get("all_gold"):
+        return gold <= set(cited)
+    return bool(cited) and cited[0] in gold
 
 
 def reciprocal_rank(ranked: list[str], gold: set[str], k: int = 10) -> float:
@@ -181,6 +206,9 @@ def summarize(plan: Plan, rows: list[Row]) -> dict:
         "answer_contains": _mean(all(compact(f) in compact(r.answer.text) for f in r.item["answer_contains"])
                                  for r in [r for r in answerable if r.item["answer_contains"]]),
         "all_gold_recall": _mean(len(g & {c.node_id for c in r.answer.citations}) / len(g) for r, g in allg),
+        "lists_complete": _mean(not r.refused and g <= {c.node_id for c in r.answer.citations} for r, g in allg),
+        "cited@3": _mean(not r.refused and bool(g & set(cited_units(r.answer)[:3])) for r, g in scored),
+        "correct": _mean(is_correct(r.item, r.answer, gold_units(plan, r.item)) for r in answers),
         "citation_validity": _mean(v for r in answers for v in [r.scores.citation_validity] if v == v),
         "citation_recall": _mean(v for r in answers for v in [r.scores.citation_recall] if v == v),
         "citation_precision": _mean(v for r in answers for v in [r.scores.citation_precision] if v == v),

@@ -17,8 +17,8 @@ from .evaluate import gold_units, load_gold, per_category, run_baseline, run_our
 from .metrics import SupportTest, calibrate
 
 SYSTEMS = ("ours", "naive_langchain", "bm25", "dense")
-COLUMNS = ["n", "hit@1", "hit@5", "mrr@10", "ndcg@10", "refusal_recall", "false_refusal", "answer_contains",
-           "all_gold_recall", "citation_validity", "citation_recall", "citation_precision", "faithfulness",
+COLUMNS = ["n", "correct", "hit@1", "cited@3", "hit@5", "mrr@10", "ndcg@10", "refusal_recall", "false_refusal",
+           "answer_contains", "all_gold_recall", "lists_complete", "citation_validity", "citation_recall", "citation_precision", "faithfulness",
            "latency_p50_ms", "latency_p95_ms"]
 
 

