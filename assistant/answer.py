@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import scope
+from . import lists, scope
 from .models import Answer, Citation, RetrievedPassage, unique_citations
 from .plan import Node, Plan, Sentence
 from .refs import Refs, find_refs
@@ -38,7 +38,7 @@ TERM_NOISE = re.compile(
     r"[?？!！。,，:：\s\"“”]")
 # single characters that are noise only at the edges of a term (科普中国 keeps its 中)
 TERM_EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提"
-WILDCARD = re.compile(r"…|\.{3}|×|＊|\*")
+WILDCARD = re.compile(r"…|\.{3}|×|＊|\*|某某|XX|xx")
 GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
                      r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|哪几条|几条|怎么|怎样|如何|落实|做|干|"
                      r"说的|讲的|是什么|事情?|要点|方面|措施|举措|安排|重点|工作|这项|任务|项|加强|构建|深化|开展|深入|建设|推进|实施|"
@@ -56,6 +56,7 @@ class ExtractiveAnswerer:
         self.thresholds = thresholds
         self.top_k = top_k
         self.common_words = _common_words(retriever.doc_freq, len(plan.nodes))
+        self.topic_matcher = lists.TopicMatcher(plan, retriever.index.tokenizer, retriever.synonyms, self.common_words)
 
     # --- entry point ----------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -118,27 +119,65 @@ class ExtractiveAnswerer:
 
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
+        topic = lists.topic_of(q) if not refs and lists.is_list_question(q) else ""
+        if topic and lists.PART_WORDS.search(q):
+            part = self._part_about(topic)
+            if part is not None:
+                return self._list_part_tasks(question, part)
         if not refs and LIST_TASKS.search(q):
             part = self._part_named(q)
             titled = self._title_in(q)
             named_more_by_task = titled and len(titled[1]) > len(longest_shared(self.plan.part(part).title, q)) if part else False
             if part is not None and not named_more_by_task:
                 return self._list_part_tasks(question, part)
-        if COUNT_TASKS.search(q) and not refs:
+        if COUNT_TASKS.search(q) and not refs and not topic:
             return self._list_all(question, count_only=True)
         if COUNT_PARTS.search(q) and not refs:
             return self._list_parts(question)
         every = ALL_TASKS.search(q)
-        if every and (not refs or (refs.tasks == [self.plan.task_count] and "第" not in every.group(0))):
+        if every and not topic and (not refs or (refs.tasks == [self.plan.task_count] and "第" not in every.group(0))):
             return self._list_all(question)
         if refs.parts and not refs.tasks and LIST_TASKS.search(q):
             return self._list_part_tasks(question, refs.parts[0])
         pattern = next((t for t in re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q) if WILDCARD.search(t)), None)
         if pattern and not refs:
             return self._title_pattern(question, pattern)
+        if topic and WILDCARD.search(topic):
+            titled = self._title_pattern(question, WILDCARD.sub("…", topic))
+            if titled is not None:
+                return titled
+        if topic:
+            listed = self._topic_list(question, topic)
+            if listed is not None:
+                return listed
         if not refs and TERM_SCAN.search(q):
             return self._term_scan(question, q)
         return None
+
+    def _part_about(self, topic: str) -> str | None:
+        """The part a topic names ("讲科普的那一大块" → 六): the part of the best-ranked part or task."""
+        for hit in self.retriever.search(topic).hits[:3]:
+            part = self.plan.part_of(hit.node) if hit.node.kind == "task" else None
+            numeral = part.numeral if part else hit.node.section if hit.node.kind == "part" else None
+            if numeral and self.plan.part(numeral).tasks:
+                return numeral
+        return None
+
+    def _topic_list(self, question: str, topic: str) -> Answer | None:
+        """Every task the plan's own words put under ``topic``, each with the sentence that shows it."""
+        members = self.topic_matcher.members(topic)
+        if not members:
+            top = self.retriever.search(topic).hits[0].node  # "讲保障的有哪几条任务": a part's topic
+            if top.kind == "part" and self.plan.part(top.section).tasks:
+                return self._list_part_tasks(question, top.section)
+            return None
+        lines = [f"规划中与“{topic}”有关的任务有{len(members)}项："]
+        cites = []
+        for node, sentence in members:
+            lines.append(f"- {node.label}：{sentence.text} {node.marker}")
+            cites.append(self._citation(node, sentence))
+        return self._answer(question, "\n".join(lines), cites, route="term",
+                            passages=self._nodes_as_passages([n for n, _ in members]))
 
     def _part_named(self, q: str) -> str | None:
         """A part named by (most of) its title, e.g. 科技经济融合行动 → 四."""
@@ -404,8 +443,17 @@ class ExtractiveAnswerer:
     def _answers_figure(self, result: SearchResult, s: Sentence) -> bool:
         """The sentence holds the number, date or place asked for and shares a
         distinctive word with the question (not one of the plan's everyday words)."""
-        words = [t for t in result.known_tokens if len(t) >= 2 and not t.isdigit() and t not in self.common_words]
-        return any(t in s.text for t in words) and scope.has_asked_evidence(result.query, s.text)
+        words = [t for t in result.asked + result.curated
+                 if len(t) >= 2 and not t.isdigit() and t not in self.common_words]
+        if not any(t in s.text for t in words) or not scope.has_asked_evidence(result.query, s.text):
+            return False
+        kind = scope.asked_figure(result.query)
+        if kind not in ("number", "place"):
+            return True
+        # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
+        # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair
+        spots = [m.start() for t in words for m in re.finditer(re.escape(t), s.text)]
+        return any(abs(m.start() - p) <= 12 for m in scope.ASKS[kind][1].finditer(s.text) for p in spots)
 
     def _suggest(self, result: SearchResult) -> list[int]:
         return [h.node.task for h in result.hits if h.node.task is not None][:3]

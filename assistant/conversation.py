@@ -28,7 +28,8 @@ from .models import Answer
 from .refs import find_refs
 from .text import cn_to_int, normalize
 
-PRONOUN = re.compile(r"^(它|它们|这项任务|这个任务|该任务|这项|这个|此项|其|里面|其中|上面|前面)|它|这项任务|该任务|里面提到|其中")
+PRONOUN = re.compile(r"^(它|它们|这项任务|这个任务|该任务|这项|这个|此项|其|里面|其中|上面|前面)|它|这项任务|该任务|里面提到|其中|"
+                     r"(这|那)里(面|头)|(这|那|该)(个|项|些)?(任务|工程|平台|计划|行动|活动|奖项?|机制|体系|中心|基地|项目|委员会)")
 PREVIOUS = re.compile(r"上一(个|项|条)")
 NEXT = re.compile(r"下一(个|项|条)")
 ORDINAL = re.compile(r"(?:其中)?第\s*([一二三四五六七八九十\d]{1,3})\s*(?:个|项|条)(?!任务\d)|(最后一(?:个|项|条))")
@@ -42,7 +43,7 @@ CONTEXT_WORDS = frozenset("""
     硬指标 指标 考核 评估 标准 时间 时候 期限 多久 哪年 哪一年 几月 进度 安排 计划 步骤 流程 程序 手续 材料
     谁 负责 牵头 部门 单位 主体 经费 资金 钱 预算 多少 数量 规模 效果 成效 好处 影响 关系 区别 不同 联系 相同
     哪里 地方 地点 城市 有用 重要 为什么 为啥 咋 咋办 咋弄 怎么办 怎么做 能不能 可不可以 行不行 是不是 对不对
-    会 纳入 年度 包括 包含 涉及 提到 提出 强调 部署 规划 文件 原文 条 项 点 方面 层面 阶段 这块 这方面
+    会 纳入 年度 包括 包含 涉及 提到 提出 强调 部署 规划 文件 原文 条 项 点 方面 层面 阶段 这块 这方面 没有 有没有
     """.split())
 
 
@@ -133,9 +134,23 @@ class Conversation:
             return f"任务{focus - 1} {PREVIOUS.sub('', q)}" if focus > 1 else question
         if NEXT.search(q):
             return f"任务{focus + 1} {NEXT.sub('', q)}"
-        if PRONOUN.search(q) or not own_subject(self.assistant.tokenizer.tokens(PRONOUN.sub("", q))):
+        words = self.assistant.tokenizer.tokens(PRONOUN.sub("", q))
+        if PRONOUN.search(q) or not own_subject(words) or self._continues(q, words, focus):
             return f"任务{focus} {PRONOUN.sub('', q)}"
         return question
+
+    def _continues(self, q: str, words: list[str], focus: int) -> bool:
+        """A question that goes on about the last task in its own words: "那落到基层，县里负责啥？"
+        (starts with 那 and shares a word with the task) or "结果跟干部本人有没有关系？"
+        (most of its words are the task's). A list question never does."""
+        from .lists import is_list_question
+
+        content = [w for w in words if len(w) >= 2 and w not in CONTEXT_WORDS and not w.isdigit()]
+        if not content or is_list_question(q):
+            return False
+        text = self.assistant.plan.task(focus).text
+        share = sum(1 for w in content if w in text) / len(content)
+        return share > 0 if q.startswith("那") else share >= 0.6
 
     def _focus(self, answer: Answer) -> int | None:
         """The task an answer was about: its first cited task, unless it was a list."""

@@ -75,6 +75,8 @@ class SearchResult:
     idf: dict[str, float] = field(repr=False, default_factory=dict)
     # per unit, the best-matching reader questions: node_id → [(cosine, start, end)], best first
     reader: dict[str, list[tuple[float, int, int]]] = field(repr=False, default_factory=dict)
+    asked: list[str] = field(default_factory=list)  # the question's own content words (no expansions)
+    curated: list[str] = field(default_factory=list)  # the plan's terms for its lay words (synonyms.txt)
 
     @property
     def top_dense(self) -> float:
@@ -82,8 +84,13 @@ class SearchResult:
 
     @property
     def coverage(self) -> float:
-        """Share of the question's content tokens that occur in the plan at all."""
-        return len(self.known_tokens) / len(self.tokens) if self.tokens else 0.0
+        """Share of the question's content tokens (and the plan's terms for its lay words)
+        that occur in the plan at all; thesaurus guesses do not count."""
+        words = self.asked + [t for t in self.curated if t not in self.asked]
+        if not words:
+            return 0.0
+        known = set(self.known_tokens)
+        return sum(1 for t in words if t in known) / len(words)
 
     def sentence_scores(self, node: Node) -> dict[str, float]:
         """Relevance of each sentence of ``node`` to the question: the share of
@@ -125,6 +132,12 @@ FRAME_WORDS = frozenset("规划 工作 单位 想 打算 准备 希望 咱们 �
                         "支持 依据 政策 可以 能 有没有 怎么办 咋办 办 那个 这个 请问 帮忙 看看".split())
 
 
+# Questions about the document itself, which its header (序言) answers.
+ABOUT_THE_DOCUMENT = re.compile(
+    r"印发|发文|文号|通知|落款|抄送|办公厅|审议|通过|编制|制定|起草|依据|根据|哪个会议|代表大会|下发|发给|发到|"
+    r"(这份|这个|本)(文件|规划)|规划(的)?(名称|全称|标题|期限|时间|年限)|几年|什么时候(发布|出台|实施)|指导思想")
+
+
 def strip_framing(query: str) -> str:
     """The question without its framing, or the question itself when nothing else is left.
 
@@ -162,7 +175,8 @@ class Retriever:
         query = normalize(question)
         topic = strip_framing(query)
         asked = [t for t in self.index.tokenizer.tokens(topic) if t not in FRAME_WORDS]
-        extra = [t for t in self.expansions(topic, asked) if t not in asked]
+        curated, guessed = self.expansions(topic, asked)
+        extra = [t for t in curated + guessed if t not in asked]
         tokens = asked + extra
         vector = embed_query(topic)
         dense_p = self.index.dense_scores(vector)
@@ -180,7 +194,7 @@ class Retriever:
             q_unit = np.full(len(self.units), -np.inf, dtype=np.float32)
             np.maximum.at(q_unit, self._question_unit, q_dense)
             present = np.isfinite(q_unit)
-            q_unit[~present] = q_unit[present].min()
+            q_unit[~present] = np.median(q_unit[present])  # units without reader questions: neither pushed nor pulled
             fused = fused + fusion.question_weight * _minmax(q_unit)
             bank = self.index.questions.questions
             for row in np.argsort(-q_dense)[:12]:
@@ -189,30 +203,32 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")
         hits = [UnitHit(self.units[i], float(fused[i]), float(dense_u[i]), float(bm25_u[i])) for i in order]
         return SearchResult(query, tokens, self.index.known_tokens(tokens), hits,
-                            dense_p, bm25_p, self.index.passages, self.idf, reader)
+                            dense_p, bm25_p, self.index.passages, self.idf, reader, asked, curated)
 
     def expand(self, tokens: list[str]) -> list[str]:
         """Add the plan's own terms for lay words (年轻 → 青年)."""
         return tokens + [t for w in tokens for t in self.synonyms.get(w, ()) if t not in tokens]
 
-    def expansions(self, query: str, tokens: list[str]) -> list[str]:
+    def expansions(self, query: str, tokens: list[str]) -> tuple[list[str], list[str]]:
         """The plan's terms for lay words in ``query`` (a lay word may span several tokens:
-        退休科学家 → 老科技工作者), then 词林 synonyms of words the plan never uses."""
-        out: list[str] = []
+        退休科学家 → 老科技工作者), and 词林 synonyms of words the plan never uses."""
+        curated: list[str] = []
         for lay, terms in self._lay_tokens.items():
             if lay in query:
-                out += [t for t in terms if t not in out]
+                curated += [t for t in terms if t not in curated]
+        guessed: list[str] = []
         for w in tokens:
             if w not in self.index._vocab:
-                out += [t for t in self.thesaurus.get(w, ()) if t not in out]
-        return out
+                guessed += [t for t in self.thesaurus.get(w, ()) if t not in guessed and t not in curated]
+        return curated, guessed
 
     def _literal_bonus(self, query: str) -> np.ndarray:
         """Literal evidence the embeddings and BM25 blur:
 
         - numbers and years in the question (2025年, 15%) favour units that state them;
         - the longest run of ≥ 8 characters copied from the plan favours the few units holding it;
-        - the colophon (抄送, 印发) is ranked last unless the question is about issuing the document.
+        - the colophon (抄送, 印发) is ranked last and the document header (序言) low, unless the
+          question is about the document itself (who issued or adopted it, when, on what basis).
         """
         bonus = np.zeros(len(self.units), dtype=np.float32)
         asks_figure = asks_for_figure(query)
@@ -229,6 +245,8 @@ class Retriever:
                 bonus += 0.2 * has
         if not re.search(r"印发|发文|文号|通知|落款|抄送|办公厅", query):
             bonus -= 1.0 * np.array([n.kind == "colophon" for n in self.units])
+        if not ABOUT_THE_DOCUMENT.search(query):
+            bonus -= 0.3 * np.array([n.kind == "preamble" for n in self.units])
         return bonus
 
     def _per_unit(self, passage_scores: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:

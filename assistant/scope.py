@@ -10,6 +10,8 @@ True
 True
 >>> other_plan("十四五时期科普工作怎么做", "") is None
 True
+>>> other_plan("日本的科学技术创新基本计划是怎么规定的？", "") is not None
+True
 """
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ INJECTION = re.compile(
     r"forget\s+(all|your)|you\s+are\s+now|developer\s+mode",
     re.IGNORECASE)
 OTHER_PLAN = re.compile(r"十[一二五六七八]五|十五五|(?<!十)[一二三]五规划")
+FOREIGN = re.compile(r"(日本|美国|德国|英国|法国|韩国|俄罗斯|印度|欧盟|新加坡|澳大利亚|加拿大|外国|国外|其他国家)的?"
+                     r"[\"“”「」\u4e00-\u9fff]{0,14}(规划|政策|计划|方案|规定|战略|法律|法规|制度)")
 OTHER_ORG = re.compile(
     r"(中国科学院|中科院|中国工程院|教育部|科技部|工信部|工业和信息化部|发改委|财政部|人社部|农业农村部|卫健委|"
     r"自然科学基金委|共青团|团中央|妇联|全总|国务院|[\u4e00-\u9fff]{2,8}(?:大学(?!生)|公司|集团))的?"
@@ -53,6 +57,9 @@ def other_plan(q: str, corpus: str) -> str | None:
     """
     if OTHER_PLAN.search(q):
         return "asks about a plan period other than the 14th Five-Year Plan"
+    m = FOREIGN.search(q)
+    if m and m.group(1) not in corpus:
+        return "asks about another country's plan or policy"
     m = OTHER_ORG.search(q)
     if m and m.group(1) not in corpus and not re.search(r"科协|科学技术协会", m.group(0)):
         return "asks about another organisation's plan or policy"
@@ -92,30 +99,36 @@ ASKS = {
     # The first kind whose pattern matches is the one asked for; None: the plan never holds it.
     "document number": (re.compile(r"文号|发文字号|编号"), re.compile(r"〔\d{4}〕\d+号")),
     "person": (re.compile(r"哪位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
-                          r"(主持|起草|签发|执笔)(人|者)|叫什么名字|姓什么|名字叫|(领导|负责人|专家|院士|科学家)是谁"),
+                          r"(主持|起草|签发|执笔)(人|者)|(人|领导|主任|主席|负责人|专家|院士|科学家|委员|会长|理事长|组长)"
+                          r"[^，,。？?]{0,4}(叫什么名字|姓什么|是谁)|名字叫"),
                re.compile(r"习近平")),
-    "procedure": (re.compile(r"手续|流程|步骤|(怎么|如何|怎样|去哪里?|在哪里?)(申请|申报|报名|办理|加入|入会|登记|注册|认定)|"
-                             r"(申请|申报|报名|入会|认定)(条件|方式|程序|材料|入口|时间)|(什么|哪些)材料|填什么表|"
-                             r"联系(方式|电话|人)|电话|网址|官网|邮箱"),
+    "responsible": (re.compile(r"谁(在|来)?(负责|管|牵头|主管|主办|承办|组织)|(负责|牵头|主管|主办|承办)(单位|部门|机构|方)(是|有)|"
+                               r"由(谁|哪个部门|哪个单位|哪家)"),
+                    re.compile(r"(科协|学会|协会|部门|机关|委员会|政府|中心)[^，,。；;]{0,6}(要|负责|牵头|组织|主办|承办)")),
+    "procedure": (re.compile(r"手续|流程|步骤|(怎么|如何|怎样|去哪里?|在哪里?)(申请|申报|报名|办理|加入|入会|登记|注册|认定|报)|"
+                             r"(申请|申报|报名|入会|认定)(条件|方式|程序|材料|入口|时间)|(什么|哪些|啥)材料|填(什么|啥)表|"
+                             r"(申请|报名|申报)表|在哪(里|儿)?下载|联系(方式|电话|人)|电话|网址|官网|邮箱"),
                   None),
     "list members": (re.compile(r"名单|首批|第一批|第二批|哪几家|入选的?(有|是)?(哪些|哪几)|获奖的?(有|是)?(哪些|哪几)|"
-                                r"具体(是|有)?哪些(学会|协会|单位|企业|高校|大学|城市|省份?|县|基地|专家|人)"),
+                                r"具体(是|有|收了?|包括)?哪些(学会|协会|单位|企业|高校|大学|城市|省份?|县|基地|专家|人|期刊)|"
+                                r"(榜单|名单|目录|名录|名册|百人会|专家库|人才库)[^？?，,]{0,8}(哪些|哪几|谁)"),
                      re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2")),
     "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|(会不会|能不能|能否|可不可能|有没有可能)(成功|实现|完成|达到|做到|落空)|"
-                           r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好"),
+                           r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好|"
+                           r"含金量|孰优|优劣|哪个[^，,。？?]{0,8}更(好|高|重要|有用|厉害|强)"),
                 None),
-    "place": (re.compile(r"在哪(里|儿|个|座)?(召开|举办|举行|开|建|设|落户|城市|省)|哪个城市|哪些城市|哪座城市|在什么地方|选址|地址|"
-                         r"(建|设|放|落户)在哪"),
-              re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
     "year": (re.compile(r"哪一?年|何年|几几年|年份"), re.compile(r"(19|20)\d{2}年")),
-    "date": (re.compile(r"几月|哪个月|几号|哪一?天|什么时候|啥时候|何时|日期|截止|时间表|多久|多长时间|什么时间"),
+    "date": (re.compile(r"几月|哪个月|几号|哪一?天|(什么|啥)时候(?![^，,。？?]{0,6}都)|何时|日期|截止|时间表|多久|多长时间|什么时间"),
              re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)")),
+    "place": (re.compile(r"在哪(里|儿|个|座)?(召开|举办|举行|开|建|设|落户|城市|省)|哪个城市|哪些城市|哪座城市|在什么地方|选址|地址|"
+                         r"(建|设|放|落户)在哪(?!项|条|部分|个?(月|年|天|时|任务|部分))"),
+              re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
     "number": (re.compile(r"多少|(?:是|要|建|设|达到|占|共|招|办|评|选|每年|每个|一年|每届)几(个|所|家|名|位|次|部|人|座|项|类)|"
                           r"比例|百分之|数量|具体数字"),
                re.compile(r"\d+(\.\d+)?\s*(%|个|项|所|家|名|位|次|类|万|亿|人)|[一二三四五六七八九十百千万两]+(个|项|所|家|名|位|次|类|位一体)")),
 }
 # How an answer says that the plan does not give the kind of thing asked for.
-MISSING = {"document number": "文号", "person": "具体人员", "procedure": "办理手续、申请流程或联系方式",
+MISSING = {"document number": "文号", "person": "具体人员", "responsible": "具体由谁负责", "procedure": "办理手续、申请流程或联系方式",
            "list members": "具体名单", "opinion": "评价或预测（规划只写目标和举措）", "place": "具体地点",
            "year": "具体年份", "date": "具体时间", "number": "具体数字"}
 
@@ -154,6 +167,9 @@ def asks_for_figure(q: str) -> bool:
     return asked_figure(q) is not None
 
 
+YES_NO = re.compile(r"能不能|可不可以|能否|是否|可以[^，,。？?]*吗|要不要|会不会")
+
+
 def asked_figure(q: str) -> str | None:
     """The kind of thing asked for (a key of ``ASKS``), or None for an ordinary question.
 
@@ -164,6 +180,9 @@ def asked_figure(q: str) -> str | None:
     >>> asked_figure("首批世界一流学会名单里有哪些学会？"), asked_figure("服务平台是哪一年上线的")
     ('list members', 'year')
     """
-    return next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
+    kind = next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
+    if kind == "number" and YES_NO.search(q) and "多少" not in q:
+        return None  # "能不能专门设几个科普岗位": 几个 means "some"
+    return kind
 
 

@@ -1,0 +1,102 @@
+"""Topical lists: "哪些任务和青少年有关", "涉及农村、农民的任务有哪几个".
+
+A list question's topic is what is left once the list words are gone. Each piece
+of it (split on 、 和 或 …) is matched with the plan's own words, in this order:
+the piece itself where the plan says it; else its longest run the plan says (at
+least three characters, 研究人才成长规律 → 人才成长规律); else all of its content
+words together (新设立奖项 → 设立 + 奖项). Lay words add the plan's terms
+(农民 → 农村 乡村 三农). A task belongs to the list when one of its body
+sentences holds a match; the answer cites that sentence.
+
+>>> is_list_question("哪些任务和青少年有关"), is_list_question("科普队伍建设有哪些措施")
+(True, False)
+>>> topic_of("涉及农村、农民的任务有哪几个？"), pieces("农村、农民")
+('农村、农民', ['农村', '农民'])
+>>> topic_of("规划里哪几项任务提到要新设立奖项？"), topic_of("规划里提到的服务平台有哪些")
+('新设立奖项', '服务平台')
+"""
+from __future__ import annotations
+
+import re
+
+from .plan import Node, Plan, Sentence
+from .text import longest_shared
+
+LIST_QUESTION = re.compile(
+    r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
+    r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|"
+    r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
+# "讲科普的那一大块", "学术交流那部分": the list is a part's tasks
+PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
+LIST_NOISE = re.compile(
+    r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
+    r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
+    r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|"
+    r"的?(重点)?任务|的?内容|方面的?|那一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
+    r"[?？!！。,，:：\s\"“”「」『』]")
+EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
+PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/")
+
+
+def is_list_question(q: str) -> bool:
+    return bool(LIST_QUESTION.search(q))
+
+
+def topic_of(q: str) -> str:
+    """The topic of a list question ("" when it asks about every task)."""
+    return LIST_NOISE.sub("", q).strip(EDGE + "、")
+
+
+def pieces(topic: str) -> list[str]:
+    return [p.strip(EDGE) for p in PIECE_SPLIT.split(topic) if len(p.strip(EDGE)) >= 2]
+
+
+class TopicMatcher:
+    """Which tasks a topic's pieces are found in, by the plan's own words."""
+
+    def __init__(self, plan: Plan, tokenizer, synonyms: dict[str, list[str]], common: set[str]):
+        self.plan = plan
+        self.tokenizer = tokenizer
+        self.synonyms = synonyms
+        self.common = common  # words in most sections (科协, 建设): never a match on their own
+
+    def alternatives(self, piece: str) -> list[tuple[str, ...]]:
+        """Ways the plan may say ``piece``: each a tuple of strings that must all occur in one sentence."""
+        text = self.plan.text
+        out: list[tuple[str, ...]] = []
+        if piece in text:
+            out.append((piece,))
+        else:
+            run = longest_shared(piece, text, 3)
+            if run and run not in self.common and len(run) >= max(3, len(piece) // 2):
+                out.append((run,))
+            words = [w for w in self.tokenizer.tokens(piece) if len(w) >= 2 and w in text]
+            if len(words) >= 2 and not out:
+                out.append(tuple(words))
+            elif len(words) == 1 and not out and words[0] not in self.common:
+                out.append((words[0],))
+        # the plan's terms for a lay word: the piece itself (志愿者 → 志愿组织), or one inside a
+        # piece the plan never says (农民 → 农村 乡村 三农); not 科学家 inside 科学家精神
+        for lay, terms in self.synonyms.items():
+            if lay == piece or (lay in piece and piece not in text):
+                out += [(t,) for t in terms if (t,) not in out]
+        return out
+
+    def members(self, topic: str, limit: int = 10) -> list[tuple[Node, Sentence]]:
+        """Tasks holding one of the topic's matches, in plan order, each with its first matching body sentence.
+
+        A topic found in more than ``limit`` tasks keeps those where it is found most often."""
+        alts = [a for p in pieces(topic) or [topic] for a in self.alternatives(p)]
+        if not alts:
+            return []
+        found = []
+        for node in self.plan.tasks:
+            body = [s for s in node.sentences[1:] or node.sentences
+                    if any(all(w in s.text for w in alt) for alt in alts)]
+            in_title = any(all(w in node.title for w in alt) for alt in alts)
+            if body or in_title:
+                found.append((node, (body or node.sentences)[0], len(body) + 2 * in_title))
+        if len(found) > limit:
+            keep = {id(n) for n, _, c in sorted(found, key=lambda f: -f[2])[:limit]}
+            found = [f for f in found if id(f[0]) in keep]
+        return [(n, s) for n, s, _ in found]
