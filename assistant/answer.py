@@ -25,6 +25,8 @@ class Thresholds:
     min_dense: float = 0.86
     min_coverage: float = 0.5
     hard_min_dense: float = 0.83
+    suggest_dense: float = 0.86  # a decline offers nearby tasks only above this dense similarity …
+    suggest_coverage: float = 0.5  # … and when this share of the question's words are the plan's
 
 
 LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
@@ -46,6 +48,9 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
                      re.IGNORECASE)
 
 
+RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
+CLOSE = 0.95  # … and within this share, the answer says which is closest rather than "according to"
+CAN_ANSWER = "我可以依据规划原文回答它的任务、目标和举措，例如“第19项任务要求什么？”“哪些任务涉及乡村振兴？”。"
 INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
 
 
@@ -174,8 +179,12 @@ class ExtractiveAnswerer:
         lines = [f"规划中与“{topic}”有关的任务有{len(members)}项："]
         cites = []
         for node, sentence in members:
-            lines.append(f"- {node.label}：{sentence.text} {node.marker}")
-            cites.append(self._citation(node, sentence))
+            if _is_heading(sentence, node):  # named in the title: the title says it
+                lines.append(f"- {node.label} {node.marker}")
+                cites.append(self._heading_citation(node))
+            else:
+                lines.append(f"- {node.label}：{sentence.text} {node.marker}")
+                cites.append(self._citation(node, sentence))
         return self._answer(question, "\n".join(lines), cites, route="term",
                             passages=self._nodes_as_passages([n for n, _ in members]))
 
@@ -367,25 +376,37 @@ class ExtractiveAnswerer:
         chosen = self._pick_sentences(top, result, limit=3) if not reason else []
         if reason:
             return self._refuse(question, "规划中没有找到与这个问题直接相关的内容。", reason,
-                                self._suggest(result), passages=passages)
+                                self._near(result), passages=passages)
         top, chosen, missing = self._answerable(q, result, top, chosen, pinned)
         if missing:
-            return self._decline_missing(question, missing, top, chosen, passages, self._suggest(result))
-        lines = [f"根据{self._where(top)}{top.marker}："]
+            return self._decline_missing(question, missing, top, chosen, passages, [])
+        related = self._related(result, top)
+        # when another task is about as close, say which is closest instead of presenting a guess as the answer
+        close = bool(related) and related[0][2] >= CLOSE * result.hits[0].score
+        lines = [f"最相关的是{self._where(top)}{top.marker}：" if close else f"根据{self._where(top)}{top.marker}："]
         cites = [self._heading_citation(top)]
         for s in chosen:
             lines.append(f"- {s.text} {top.marker}")
             cites.append(self._citation(top, s))
-        related = [h.node for h in result.hits[1:4]
-                   if h.node.task is not None and h.score >= 0.85 * result.hits[0].score][:2]
         if related:
-            lines.append("相关内容：")
-            for node in related:
-                best = self._pick_sentences(node, result, limit=1)
-                if best:
-                    lines.append(f"- {node.label}：{best[0].text} {node.marker}")
-                    cites.append(self._citation(node, best[0]))
+            lines.append("以下任务也涉及这一问题：" if close else "相关内容：")
+            for node, best, _ in related:
+                lines.append(f"- {node.label}：{best.text} {node.marker}")
+                cites.append(self._citation(node, best))
         return self._answer(question, "\n".join(lines), cites, route="search", passages=passages)
+
+    def _related(self, result: SearchResult, top: Node) -> list[tuple[Node, Sentence, float]]:
+        """Up to two runner-up tasks that are really related: close in score, and with a sentence
+        that holds one of the question's distinctive words (not just the plan's everyday ones)."""
+        words = [t for t in result.asked + result.curated if len(t) >= 2 and t not in self.common_words]
+        out = []
+        for hit in result.hits[1:4]:
+            if hit.node.task is None or hit.node is top or hit.score < RELATED * result.hits[0].score:
+                continue
+            best = self._pick_sentences(hit.node, result, limit=1)
+            if best and any(w in best[0].text for w in words):
+                out.append((hit.node, best[0], hit.score))
+        return out[:2]
 
     def _answerable(self, q: str, result: SearchResult, top: Node, chosen: list[Sentence], pinned: bool
                     ) -> tuple[Node, list[Sentence], str | None]:
@@ -415,7 +436,7 @@ class ExtractiveAnswerer:
             lines.append(f"- {top.label}：{s.text} {top.marker}")
             cites.append(self._citation(top, s))
         return Answer(question, "\n".join(lines), True, cites, passages, route="refuse",
-                      suggestions=[], reason=f"asks for a {kind} that the quoted passages do not state")
+                      suggestions=[], reason=f"the quoted passages do not state the {kind} asked for")
 
     def _out_of_scope(self, result: SearchResult) -> str | None:
         t = self.thresholds
@@ -455,8 +476,14 @@ class ExtractiveAnswerer:
         spots = [m.start() for t in words for m in re.finditer(re.escape(t), s.text)]
         return any(abs(m.start() - p) <= 12 for m in scope.ASKS[kind][1].finditer(s.text) for p in spots)
 
-    def _suggest(self, result: SearchResult) -> list[int]:
-        return [h.node.task for h in result.hits if h.node.task is not None][:3]
+    def _near(self, result: SearchResult) -> list[int]:
+        """Tasks to offer with a decline: only when the question is in the plan's words and close to
+        them (``Thresholds.suggest_*``); a weather question gets none."""
+        t = self.thresholds
+        if result.coverage < t.suggest_coverage or result.top_dense < t.suggest_dense:
+            return []
+        best = result.hits[0].score
+        return [h.node.task for h in result.hits[:5] if h.node.task is not None and h.score >= 0.8 * best][:3]
 
     def _where(self, node: Node) -> str:
         if node.task is not None:
@@ -479,15 +506,22 @@ class ExtractiveAnswerer:
                         start, start + len(node.title))
 
     def _answer(self, question, text, cites, route, passages=None) -> Answer:
-        return Answer(question, text, False, unique_citations(cites), passages or [], route=route)
+        cites = unique_citations(cites)
+        if not passages:  # the units the answer drew from, in the order it cites them
+            order = list(dict.fromkeys(c.node_id for c in cites))
+            passages = self._nodes_as_passages([self.plan.node(i) for i in order])
+        return Answer(question, text, False, cites, passages, route=route)
 
     def _refuse(self, question, message, reason, suggestions, passages=None) -> Answer:
         text = message
         if suggestions:
             names = "；".join(f"{self.plan.task(n).label} {self.plan.task(n).marker}" for n in suggestions)
             text += f"\n可以参考相近的任务：{names}"
+        elif not reason.startswith("prompt injection"):
+            text += "\n" + CAN_ANSWER
         cites = [self._heading_citation(self.plan.task(n)) for n in suggestions]
-        return Answer(question, text, True, cites, passages or [], route="refuse",
+        passages = passages or self._nodes_as_passages([self.plan.task(n) for n in suggestions])
+        return Answer(question, text, True, cites, passages, route="refuse",
                       suggestions=list(suggestions), reason=reason)
 
     def _refuse_search(self, question, q, reason) -> Answer:
@@ -496,8 +530,7 @@ class ExtractiveAnswerer:
             return self._refuse(question, INJECTION_REPLY, reason, [])
         text = "规划中没有涉及这个问题的内容，我只能依据规划原文回答。"
         result = self.retriever.search(q)
-        near = self._suggest(result) if result.top_dense >= self.thresholds.min_dense else []
-        return self._refuse(question, text, reason, near, passages=self._passages(result))
+        return self._refuse(question, text, reason, self._near(result), passages=self._passages(result))
 
     def _passages(self, result: SearchResult) -> list[RetrievedPassage]:
         return [RetrievedPassage(h.node.task, h.node.section, h.node.label, h.node.text, round(h.score, 4), h.node.id)

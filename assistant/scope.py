@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 INJECTION = re.compile(
-    r"忽略(以上|上面|之前|前面|所有|你的)|无视(以上|之前|你的)|系统提示|提示词|system\s*prompt|hidden\s*prompt|"
+    r"忽略(以上|上面|之前|前面|所有|你的|规划|文件|上文|问题|原文)|无视(以上|之前|你的)|系统提示|提示词|system\s*prompt|hidden\s*prompt|"
     r"ignore\s+(all\s+)?(previous|above|prior|your)|instructions?\b.*\b(print|reveal|show)|"
     r"管理员模式|开发者模式|越狱|jailbreak|不受限制的(AI|ai|助手|模型|机器人)|你现在是|你现在必须|^\s*system\s*:|"
     r"你的训练数据|系统通知[:：]|从现在(起|开始)[,，]?(你|无论|不管)|无论问什么|不管问什么|请扮演|假装你|"
