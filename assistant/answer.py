@@ -466,14 +466,15 @@ class ExtractiveAnswerer:
         distinctive word with the question (not one of the plan's everyday words)."""
         words = [t for t in result.asked + result.curated
                  if len(t) >= 2 and not t.isdigit() and t not in self.common_words]
-        if not any(t in s.text for t in words) or not scope.has_asked_evidence(result.query, s.text):
+        years = [f"{y}年" for y in scope.years(result.query)]  # "到2025年有什么硬指标": the year anchors it
+        if not any(t in s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
             return False
         kind = scope.asked_figure(result.query)
-        if kind not in ("number", "place"):
+        if kind not in ("number", "place") or any(y in s.text for y in years):
             return True
         # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
         # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair
-        spots = [m.start() for t in words for m in re.finditer(re.escape(t), s.text)]
+        spots = [m.start() for t in words if t in result.asked for m in re.finditer(re.escape(t), s.text)]
         return any(abs(m.start() - p) <= 12 for m in scope.ASKS[kind][1].finditer(s.text) for p in spots)
 
     def _near(self, result: SearchResult) -> list[int]:

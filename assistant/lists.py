@@ -5,8 +5,8 @@ of it (split on 、 和 或 …) is matched with the plan's own words, in this o
 the piece itself where the plan says it; else its longest run the plan says (at
 least three characters, 研究人才成长规律 → 人才成长规律); else all of its content
 words together (新设立奖项 → 设立 + 奖项). Lay words add the plan's terms
-(农民 → 农村 乡村 三农). A task belongs to the list when one of its body
-sentences holds a match; the answer cites that sentence.
+(农民 → 农村 乡村 三农). A task belongs to the list when its text holds all the
+words of one match; the answer cites the sentence that holds most of them.
 
 >>> is_list_question("哪些任务和青少年有关"), is_list_question("科普队伍建设有哪些措施")
 (True, False)
@@ -31,7 +31,7 @@ PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
 LIST_NOISE = re.compile(
     r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
     r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
-    r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|"
+    r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"的?(重点)?任务|的?内容|方面的?|那一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
     r"[?？!！。,，:：\s\"“”「」『』]")
 EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
@@ -76,9 +76,10 @@ class TopicMatcher:
             elif len(words) == 1 and not out and words[0] not in self.common:
                 out.append((words[0],))
         # the plan's terms for a lay word: the piece itself (志愿者 → 志愿组织), or one inside a
-        # piece the plan never says (农民 → 农村 乡村 三农); not 科学家 inside 科学家精神
+        # piece the plan does not say at all (农民 → 农村 乡村 三农); not 科学家 inside 科学家精神
+        found = bool(out)
         for lay, terms in self.synonyms.items():
-            if lay == piece or (lay in piece and piece not in text):
+            if lay == piece or (lay in piece and not found):
                 out += [(t,) for t in terms if (t,) not in out]
         return out
 
@@ -91,11 +92,17 @@ class TopicMatcher:
             return []
         found = []
         for node in self.plan.tasks:
-            body = [s for s in node.sentences[1:] or node.sentences
-                    if any(all(w in s.text for w in alt) for alt in alts)]
-            in_title = any(all(w in node.title for w in alt) for alt in alts)
-            if body or in_title:
-                found.append((node, (body or node.sentences)[0], len(body) + 2 * in_title))
+            # words of one alternative may stand in different sentences of the task; the sentence
+            # quoted is the one holding most of them
+            alive = [alt for alt in alts if all(w in node.text for w in alt)]
+            if not alive:
+                continue
+            in_title = any(all(w in node.title for w in alt) for alt in alive)
+            body = node.sentences[1:] or node.sentences
+            held = [(max(sum(w in s.text for w in alt) / len(alt) for alt in alive), s) for s in body]
+            best = max((h for h, _ in held), default=0.0)
+            quoted = next((s for h, s in held if h == best and h > 0), None)
+            found.append((node, quoted or node.sentences[0], sum(h == 1.0 for h, _ in held) + 2 * in_title))
         if len(found) > limit:
             keep = {id(n) for n, _, c in sorted(found, key=lambda f: -f[2])[:limit]}
             found = [f for f in found if id(f[0]) in keep]

@@ -44,6 +44,9 @@ class Fusion:
     rrf_k: int = 10
     question_weight: float = 0.5  # the reader-question channel, added to the fused score
     expansion_weight: float = 0.5  # BM25 weight of expansion terms relative to the words asked
+    thesaurus: bool = True  # 词林 synonyms for words the plan never uses
+    strip_framing: bool = False  # drop "规划里有支持吗" framing before matching (measured: it hurt)
+    frame_words: bool = False  # words that frame a request (单位, 工作, 想) do not vote (measured: it hurt)
 
     def __post_init__(self):
         if self.method not in ("linear", "rrf", "dense", "bm25"):
@@ -173,9 +176,10 @@ class Retriever:
     def search(self, question: str, fusion: Fusion | None = None) -> SearchResult:
         fusion = fusion or self.fusion
         query = normalize(question)
-        topic = strip_framing(query)
-        asked = [t for t in self.index.tokenizer.tokens(topic) if t not in FRAME_WORDS]
+        topic = strip_framing(query) if fusion.strip_framing else query
+        asked = [t for t in self.index.tokenizer.tokens(topic) if t not in FRAME_WORDS or not fusion.frame_words]
         curated, guessed = self.expansions(topic, asked)
+        guessed = guessed if fusion.thesaurus else []
         extra = [t for t in curated + guessed if t not in asked]
         tokens = asked + extra
         vector = embed_query(topic)
