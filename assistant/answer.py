@@ -40,7 +40,7 @@ TERM_NOISE = re.compile(
     r"[?？!！。,，:：\s\"“”]")
 # single characters that are noise only at the edges of a term (科普中国 keeps its 中)
 TERM_EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提"
-WILDCARD = re.compile(r"…|\.{3}|×|＊|\*|某某|XX|xx")
+WILDCARD = re.compile(r"…|\.{3}|×|＊|\*|某某|(?<![A-Za-z])[Xx]{2}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[Xx]{2}(?![A-Za-z])")
 GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|任务.{1,4}|task\s*\d+|.{0,3})?(重点)?(任务)?(的)?"
                      r"(要求|讲|说|写|是|有|包括|包含|主要|具体|内容|什么|啥|了|的|呢|吗|哪些|哪几条|几条|怎么|怎样|如何|落实|做|干|"
                      r"说的|讲的|是什么|事情?|要点|方面|措施|举措|安排|重点|工作|这项|任务|项|加强|构建|深化|开展|深入|建设|推进|实施|"
@@ -61,7 +61,8 @@ class ExtractiveAnswerer:
         self.thresholds = thresholds
         self.top_k = top_k
         self.common_words = _common_words(retriever.doc_freq, len(plan.nodes))
-        self.topic_matcher = lists.TopicMatcher(plan, retriever.index.tokenizer, retriever.synonyms, self.common_words)
+        self.topic_matcher = lists.TopicMatcher(plan, retriever.index.tokenizer, retriever.synonyms,
+                                                self.common_words, set(retriever.doc_freq))
 
     # --- entry point ----------------------------------------------------
     def answer(self, question: str) -> Answer:
@@ -420,9 +421,12 @@ class ExtractiveAnswerer:
         if kind is None or any(self._answers_figure(result, s) for s in chosen):
             return top, chosen, None
         if not pinned:
-            for hit in result.hits[1:5]:
+            # a runner-up must say the question's own phrase (国家科普中心), not a neighbour's figure
+            phrase = longest_shared(q, self.plan.text, 4)
+            for hit in result.hits[1:8]:
                 alt = self._pick_sentences(hit.node, result, limit=3)
-                if hit.score >= 0.6 * result.hits[0].score and any(self._answers_figure(result, s) for s in alt):
+                if hit.score >= 0.6 * result.hits[0].score and any(
+                        self._answers_figure(result, s) and phrase in s.text for s in alt):
                     return hit.node, alt, None
         return top, chosen, kind
 
@@ -430,7 +434,7 @@ class ExtractiveAnswerer:
                          passages: list[RetrievedPassage], suggestions: list[int]) -> Answer:
         """The plan covers the topic but not what was asked: say so, then quote what it does say."""
         head = (f"规划只写了目标和举措，没有对此的{scope.MISSING[kind]}。" if kind == "opinion"
-                else f"规划中没有写明{scope.MISSING[kind]}。")
+                else f"规划中没有给出{scope.MISSING[kind]}。")
         lines, cites = [head + "与问题相关的规划原文："], []
         for s in chosen[:2]:
             lines.append(f"- {top.label}：{s.text} {top.marker}")

@@ -54,8 +54,10 @@ def pieces(topic: str) -> list[str]:
 class TopicMatcher:
     """Which tasks a topic's pieces are found in, by the plan's own words."""
 
-    def __init__(self, plan: Plan, tokenizer, synonyms: dict[str, list[str]], common: set[str]):
+    def __init__(self, plan: Plan, tokenizer, synonyms: dict[str, list[str]], common: set[str],
+                 vocabulary: set[str]):
         self.plan = plan
+        self.vocabulary = vocabulary  # the plan's own words: 人工 inside 候选人工作 is not one
         self.tokenizer = tokenizer
         self.synonyms = synonyms
         self.common = common  # words in most sections (科协, 建设): never a match on their own
@@ -70,7 +72,7 @@ class TopicMatcher:
             run = longest_shared(piece, text, 3)
             if run and run not in self.common and len(run) >= max(3, len(piece) // 2):
                 out.append((run,))
-            words = [w for w in self.tokenizer.tokens(piece) if len(w) >= 2 and w in text]
+            words = [w for w in self.tokenizer.tokens(piece) if len(w) >= 2 and w in self.vocabulary]
             if len(words) >= 2 and not out:
                 out.append(tuple(words))
             elif len(words) == 1 and not out and words[0] not in self.common:
