@@ -30,8 +30,8 @@ from .text import cn_to_int, normalize
 
 PRONOUN = re.compile(r"^(它|它们|这项任务|这个任务|该任务|这项|这个|此项|其|里面|其中|上面|前面)|它|这项任务|该任务|里面提到|其中|"
                      r"(这|那)里(面|头)|(这|那|该)(个|项|些)?(任务|工程|平台|计划|行动|活动|奖项?|机制|体系|中心|基地|项目|委员会)")
-PREVIOUS = re.compile(r"上一(个|项|条)")
-NEXT = re.compile(r"下一(个|项|条)")
+PREVIOUS = re.compile(r"(上|前)一(个|项|条)")
+NEXT = re.compile(r"(下|后)一(个|项|条)")
 ORDINAL = re.compile(r"(?:其中)?第\s*([一二三四五六七八九十\d]{1,3})\s*(?:个|项|条)(?!任务\d)|(最后一(?:个|项|条))")
 LIST_ROUTES = ("aggregate", "term", "part")
 # Words that ask *about* a topic without naming one: what is left of "具体怎么落实？有没有考核指标？"
