@@ -3,8 +3,8 @@
 A list question's topic is what is left once the list words are gone. Each piece
 of it (split on 、 和 或 …) is matched with the plan's own words, in this order:
 the piece itself where the plan says it; else its longest run the plan says (at
-least three characters, 研究人才成长规律 → 人才成长规律); else all of its content
-words together (新设立奖项 → 设立 + 奖项). Lay words add the plan's terms
+least three characters, 研究人才成长规律 → 人才成长规律) and its distinctive words
+together (新设立奖项 → 设立 + 奖项). Lay words add the plan's terms
 (农民 → 农村 乡村 三农). A task belongs to the list when its text holds all the
 words of one match; the answer cites the sentence that holds most of them.
 
@@ -74,13 +74,15 @@ class TopicMatcher:
             run = longest_shared(piece, text, 3)
             if run and run not in self.common and len(run) >= max(3, len(piece) // 2):
                 out.append((run,))
-            words = [w for w in self.tokenizer.tokens(piece) if len(w) >= 2 and w in self.vocabulary]
-            if len(words) >= 2 and not out:
+            # its distinctive words together (科技工作者 + 办实事): whole words only, not the
+            # search-mode pieces inside them, and none of the plan's everyday words
+            words = [w for w in self.tokenizer.tokens(piece)
+                     if len(w) >= 2 and w in self.vocabulary and w not in self.common]
+            words = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+            if len(words) >= 2:
                 out.append(tuple(words))
-            elif len(words) == 1 and not out and words[0] not in self.common:
+            elif len(words) == 1 and (not out or len(words[0]) >= 3):
                 out.append((words[0],))
-        # the plan's terms for a lay word: the piece itself (志愿者 → 志愿组织), or one inside a
-        # piece the plan does not say at all (农民 → 农村 乡村 三农); not 科学家 inside 科学家精神
         found = bool(out)
         for lay, terms in self.synonyms.items():
             if lay == piece or (lay in piece and not found):
