@@ -21,7 +21,7 @@ def test_ask_with_a_built_index_does_not_import_the_web_stack(python, subprocess
     probe = json.loads(run.stderr.strip().splitlines()[-1])
     assert probe == {"code": 0, "web": []}, run.stderr[-2000:]
     assert json.loads(run.stdout)["cited_tasks"]
-    assert "rebuilding" not in run.stderr  # the session's index was reused
+    assert "building the index" not in run.stderr  # the session's index was reused
 
 
 def test_a_first_ask_on_an_empty_home_builds_from_the_shipped_vectors(python, subprocess_env, tmp_path):
