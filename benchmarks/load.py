@@ -223,8 +223,8 @@ def _level(args, name: str, root: Path, home: str, clients: int, max_requests: i
             url = f"http://127.0.0.1:{port}"
             # one question outside the pool: the model is loaded before the clock starts
             httpx.post(f"{url}/api/ask", json={"question": "规划的总体目标是什么"}, timeout=120)
-        if not args.unique:
-            asyncio.run(run_level(url, 4, 3, 200, pool))  # warm-up: the usual questions are cached
+        if not args.unique:  # warm-up: every question of the pool asked once, so all of them recur
+            asyncio.run(run_level(url, 8, 600, len(pool), pool))
         return asyncio.run(run_level(url, clients, 3600 if args.unique else args.seconds, max_requests, pool))
     finally:
         if proc:

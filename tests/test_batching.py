@@ -92,3 +92,48 @@ def test_the_server_answers_concurrent_new_questions_through_the_batcher(bot, tm
         assert status == 200
         direct = bot.ask(q)
         assert (body["text"], body["cited_tasks"]) == (direct.text, direct.cited_tasks), q
+
+
+def _until(predicate):
+    import time
+
+    deadline = time.monotonic() + 30
+    while not predicate():
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+def test_a_thread_back_with_its_vector_goes_before_new_arrivals():
+    gate = CpuGate(1)
+    order: list[str] = []
+    stepped_out, vector_ready, second_in, second_done = (threading.Event() for _ in range(4))
+
+    def first():  # holds, waits for its vector, then wants the slot back
+        with gate.held():
+            with gate.stepped_out():
+                stepped_out.set()
+                vector_ready.wait(30)
+            order.append("first, back with its vector")
+
+    def second():  # takes the free slot while the first waits, and keeps it for a while
+        stepped_out.wait(30)
+        with gate.held():
+            second_in.set()
+            second_done.wait(30)
+
+    def third():  # a new question arriving while the slot is taken
+        with gate.held():
+            order.append("third, new")
+
+    t1, t2 = threading.Thread(target=first), threading.Thread(target=second)
+    t1.start(), t2.start()
+    second_in.wait(30)
+    t3 = threading.Thread(target=third)
+    t3.start()
+    _until(lambda: len(gate._arriving) == 1)
+    vector_ready.set()
+    _until(lambda: len(gate._returning) == 1)
+    second_done.set()
+    for t in (t1, t2, t3):
+        t.join(30)
+    assert order == ["first, back with its vector", "third, new"]
