@@ -278,8 +278,9 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     slots: list[anyio.CapacityLimiter] = []
 
     async def answering(fn, *args):
-        """Run CPU-bound answering on a few threads (one a core): under load, requests queue
-        in order instead of dozens of threads fighting over the GIL and the cores."""
+        """Run CPU-bound answering off the event loop: offline, on up to 64 threads of which a
+        core's worth run Python at a time (the CpuGate) while the rest wait for batched query
+        vectors; else on a few threads, so requests queue instead of fighting over the GIL."""
         if not slots:  # a model endpoint mostly waits on the network: let many calls be in flight
             slots.append(anyio.CapacityLimiter(64 if gate else settings.answer_threads if bot.llm is None
                                                else max(32, settings.answer_threads)))
