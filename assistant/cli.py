@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
-    sub.add_parser("index", help="rebuild the search index")
+    ix = sub.add_parser("index", help="rebuild the search index")
+    ix.add_argument("--write-shipped-vectors", action="store_true",
+                    help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
+                         "folder as vectors.json + vectors.npz, the vectors a fresh install starts from")
     sub.add_parser("chat", help="interactive chat in the terminal; follow-ups such as 它 / 第二个 / 上一个 work")
     _quiz_parser(sub)
     ev = sub.add_parser("eval", help="evaluate ours and the baselines on a gold question file")
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return serve(argv[1:], prog="assistant serve")
     args = build_parser().parse_args(argv)
+    _progress_to_stderr()
     from pathlib import Path
 
     try:
@@ -101,6 +105,20 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _progress_to_stderr() -> None:
+    """Index builds report on stderr (the bar on a terminal, else one line every 10%)."""
+    import logging
+
+    for name in ("assistant.index", "assistant.vectorcache"):
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_assistant_cli", False) for h in logger.handlers):
+            handler = logging.StreamHandler()  # sys.stderr at the time of the call
+            handler.setFormatter(logging.Formatter("%(message)s"))
+            handler._assistant_cli = True
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
 
 
 def _run(args, config: Config) -> int:
@@ -130,12 +148,7 @@ def _run(args, config: Config) -> int:
         return 0
 
     if args.command == "index":
-        from .core import load_plan_and_tokenizer
-        from .index import build_index
-
-        index = build_index(config, *load_plan_and_tokenizer(config))
-        print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
-        return 0
+        return _index(args, config)
 
     if args.command == "eval":
         return _eval(args, config)
@@ -168,6 +181,21 @@ def _run(args, config: Config) -> int:
             for c in answer.citations:
                 if not c.is_title:
                     print(f"  {c.marker} {c.label}：“{c.quote}”")
+    return 0
+
+
+def _index(args, config: Config) -> int:
+    from .core import load_plan_and_tokenizer
+    from .embeddings import MODEL_ID
+    from .index import build_index
+    from .vectorcache import VectorCache
+
+    fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
+    index = build_index(config, *load_plan_and_tokenizer(config), vectors=fresh)
+    print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
+    if fresh is not None:
+        header, arrays = fresh.save(config.corpus_dir)
+        print(f"已写入{len(fresh.served)}个向量：{header}，{arrays}（{arrays.stat().st_size // 1024} KB）")
     return 0
 
 

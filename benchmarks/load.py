@@ -8,6 +8,12 @@ answered questions per second, p50/p95/p99 latency and errors. Loopback only.
 
 Run: python benchmarks/load.py [--seconds 15] [--max-requests 5000] [--levels 1,8,32]
      python benchmarks/load.py --url http://127.0.0.1:7860   # a server already running
+     python benchmarks/load.py --unique --levels 32 --rounds 3 --baseline /tmp/base
+
+``--baseline DIR`` runs another checkout's app.py (e.g. ``git archive <commit> | tar -x -C DIR``)
+in turn with this one, round after round, so "before" and "after" share the machine's load. Each
+round also measures the embedding floor: cores ÷ the CPU time of one question's query embedding
+when the questions are embedded in batches of 16 on one thread (what no server can beat).
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,10 +53,33 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, home: str) -> subprocess.Popen:
-    env = {**os.environ, "ASSISTANT_HOME": os.environ.get("ASSISTANT_HOME", home)}
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--rate-limit", "0",
-                             "--log", str(Path(home) / "load-log.sqlite3")], env=env,
+FLOOR_PROBE = """
+import json, os, sys, time
+from assistant.embeddings import _model
+from assistant.text import normalize
+texts = [normalize(q) for q in json.load(sys.stdin)]
+model = _model()
+model.query(texts[:16])
+t = time.process_time()
+for i in range(0, len(texts), 16):
+    model.query(texts[i:i + 16])
+print((time.process_time() - t) / len(texts))
+"""
+
+
+def embedding_floor(pool: list[str]) -> tuple[float, float]:
+    """(seconds of CPU a question in batches of 16 on one thread, cores ÷ that), in a fresh process."""
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", FLOOR_PROBE], input=json.dumps(pool), capture_output=True,
+                         text=True, env=env, check=True).stdout
+    per_question = float(out)
+    return per_question, (os.cpu_count() or 1) / per_question
+
+
+def start_server(port: int, home: str, root: Path = ROOT) -> subprocess.Popen:
+    env = {**os.environ, "ASSISTANT_HOME": os.environ.get("ASSISTANT_HOME", home), "PYTHONPATH": str(root)}
+    proc = subprocess.Popen([sys.executable, str(root / "app.py"), "--port", str(port), "--rate-limit", "0",
+                             "--log", str(Path(home) / "load-log.sqlite3")], env=env, cwd=root,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600  # a first run builds the index
     while time.monotonic() < deadline:
@@ -140,37 +170,66 @@ def main() -> None:
     ap.add_argument("--unique", action="store_true",
                     help="a new server for each level and every question asked once: no answer has been "
                          "computed before, no query vector is cached (the cold case)")
+    ap.add_argument("--baseline", type=Path, help="another checkout to run in turn with this one (before/after)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat every level this many times; medians at the end")
     args = ap.parse_args()
     pool = questions()
     if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
         raise SystemExit("load is for loopback only")
+    if args.url and args.baseline:
+        raise SystemExit("--baseline starts its own servers: leave out --url")
     levels = [int(x) for x in args.levels.split(",")]
     max_requests = len(pool) if args.unique else args.max_requests
+    systems = {"this": ROOT, **({"baseline": args.baseline.resolve()} if args.baseline else {})}
     print(f"{len(pool)} different questions, {'each once' if args.unique else f'{args.seconds:g} s'} a level, "
-          f"cpus {os.cpu_count()}")
-    print(f"{'clients':>7} {'answered':>8} {'q/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  errors")
-    with tempfile.TemporaryDirectory() as home:
-        proc = None
-        try:
-            for n in levels:
-                if args.url:
-                    url = args.url
-                elif proc is None or args.unique:
-                    if proc:
-                        proc.terminate()
-                        proc.wait(10)
-                    port = free_port()
-                    proc = start_server(port, home)
-                    url = f"http://127.0.0.1:{port}"
-                    if not args.unique:
-                        asyncio.run(run_level(url, 4, 3, 200, pool))  # warm-up
-                r = asyncio.run(run_level(url, n, 3600 if args.unique else args.seconds, max_requests, pool))
-                print(f"{r['clients']:>7} {r['answered']:>8} {r['qps']:>7.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} "
-                      f"{r['p99']:>7.1f}  {sum(r['errors'].values())} {r['errors'] or ''}", flush=True)
-        finally:
-            if proc:
-                proc.terminate()
-                proc.wait(10)
+          f"cpus {os.cpu_count()}, {args.rounds} round(s)")
+    print(f"{'system':>8} {'clients':>7} {'answered':>8} {'q/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}  errors")
+    results: dict[tuple[str, int], list[dict]] = {}
+    floors: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for rnd in range(args.rounds):
+            per_question, floor = embedding_floor(pool)
+            floors.append(floor)
+            print(f"round {rnd + 1}: embedding floor {floor:.1f} q/s ({per_question * 1000:.1f} ms of CPU a question "
+                  f"batched, {os.cpu_count()} cores)", flush=True)
+            for name, root in systems.items():
+                home = Path(tmp) / name
+                home.mkdir(exist_ok=True)
+                for n in levels:
+                    r = _level(args, name, root, str(home), n, max_requests, pool)
+                    results.setdefault((name, n), []).append(r)
+                    print(f"{name:>8} {r['clients']:>7} {r['answered']:>8} {r['qps']:>7.1f} {r['p50']:>7.1f} "
+                          f"{r['p95']:>7.1f} {r['p99']:>7.1f}  {sum(r['errors'].values())} {r['errors'] or ''}",
+                          flush=True)
+    if args.rounds > 1 or args.baseline:
+        floor = statistics.median(floors)
+        print(f"\nmedians over {args.rounds} round(s); embedding floor {floor:.1f} q/s")
+        for (name, n), rs in results.items():
+            qps = statistics.median(r["qps"] for r in rs)
+            print(f"{name:>8} {n:>7} clients: {qps:7.1f} q/s ({qps / floor:.0%} of the floor), "
+                  f"p50 {statistics.median(r['p50'] for r in rs):.0f} ms, "
+                  f"p95 {statistics.median(r['p95'] for r in rs):.0f} ms, errors {sum(sum(r['errors'].values()) for r in rs)}")
+
+
+def _level(args, name: str, root: Path, home: str, clients: int, max_requests: int, pool: list[str]) -> dict:
+    """One measurement: a new server (always for --unique), a warm-up unless --unique, then the level."""
+    proc = None
+    try:
+        if args.url:
+            url = args.url
+        else:
+            port = free_port()
+            proc = start_server(port, home, root)
+            url = f"http://127.0.0.1:{port}"
+            # one question outside the pool: the model is loaded before the clock starts
+            httpx.post(f"{url}/api/ask", json={"question": "规划的总体目标是什么"}, timeout=120)
+        if not args.unique:  # warm-up: every question of the pool asked once, so all of them recur
+            asyncio.run(run_level(url, 8, 600, len(pool), pool))
+        return asyncio.run(run_level(url, clients, 3600 if args.unique else args.seconds, max_requests, pool))
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(10)
 
 
 if __name__ == "__main__":
