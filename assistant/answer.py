@@ -152,6 +152,7 @@ class ExtractiveAnswerer:
             titled = self._title_pattern(question, WILDCARD.sub("…", topic))
             if titled is not None:
                 return titled
+            topic = WILDCARD.sub("…", topic)  # "国家XX中心": a pattern over the tasks' sentences
         if topic:
             listed = self._topic_list(question, topic)
             if listed is not None:
@@ -161,11 +162,13 @@ class ExtractiveAnswerer:
         return None
 
     def _part_about(self, topic: str) -> str | None:
-        """The part a topic names ("讲科普的那一大块" → 六): the part of the best-ranked part or task."""
+        """The part a topic names ("讲科普的那一大块" → 六): the part of the best-ranked part or task,
+        when its title shares a word with the topic ("法律法规这块" names no part)."""
+        words = [w for w in self.retriever.index.tokenizer.tokens(topic) if len(w) >= 2]
         for hit in self.retriever.search(topic).hits[:3]:
             part = self.plan.part_of(hit.node) if hit.node.kind == "task" else None
             numeral = part.numeral if part else hit.node.section if hit.node.kind == "part" else None
-            if numeral and self.plan.part(numeral).tasks:
+            if numeral and self.plan.part(numeral).tasks and any(w in self.plan.part(numeral).title for w in words):
                 return numeral
         return None
 

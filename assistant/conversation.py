@@ -34,6 +34,7 @@ PREVIOUS = re.compile(r"(上|前)一(个|项|条)")
 NEXT = re.compile(r"(下|后)一(个|项|条)")
 ORDINAL = re.compile(r"(?:其中)?第\s*([一二三四五六七八九十\d]{1,3})\s*(?:个|项|条)(?!任务\d)|(最后一(?:个|项|条))")
 LIST_ROUTES = ("aggregate", "term", "part")
+RELATION = re.compile(r"^(那)?(它)?(跟|和|与|同|对)[^，,。？?]{1,12}(有)?(啥|什么|哪些|多大)?(关系|联系|关联|影响|帮助|作用)")
 # Words that ask *about* a topic without naming one: what is left of "具体怎么落实？有没有考核指标？"
 # once these (and the tokenizer's stopwords) are gone is the question's own subject, if any.
 CONTEXT_WORDS = frozenset("""
@@ -44,6 +45,7 @@ CONTEXT_WORDS = frozenset("""
     谁 负责 牵头 部门 单位 主体 经费 资金 钱 预算 多少 数量 规模 效果 成效 好处 影响 关系 区别 不同 联系 相同
     哪里 地方 地点 城市 有用 重要 为什么 为啥 咋 咋办 咋弄 怎么办 怎么做 能不能 可不可以 行不行 是不是 对不对
     会 纳入 年度 包括 包含 涉及 提到 提出 强调 部署 规划 文件 原文 条 项 点 方面 层面 阶段 这块 这方面 没有 有没有
+    一项 一条 哪项 哪条 哪一项 哪一条 第几 第几条 第几项 出自 出处 来自 属于 位置
     """.split())
 
 
@@ -55,7 +57,7 @@ def is_follow_up(question: str) -> bool:
 def own_subject(tokens: list[str]) -> bool:
     """Does a question (as content tokens) name a subject of its own, beyond words that only
     ask about one (具体, 落实, 考核, 谁, 多少 …)?"""
-    return any(t not in CONTEXT_WORDS and not t.isdigit() for t in tokens)
+    return any(len(t) >= 2 and t not in CONTEXT_WORDS and not t.isdigit() for t in tokens)
 
 
 class Conversation:
@@ -148,6 +150,8 @@ class Conversation:
         content = [w for w in words if len(w) >= 2 and w not in CONTEXT_WORDS and not w.isdigit()]
         if not content or is_list_question(q):
             return False
+        if RELATION.search(q):  # "跟农村有啥关系？": how the last topic relates to something
+            return True
         text = self.assistant.plan.task(focus).text
         share = sum(1 for w in content if w in text) / len(content)
         return share > 0 if q.startswith("那") else share >= 0.6

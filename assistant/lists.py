@@ -25,8 +25,10 @@ from .text import longest_shared
 LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
-    r"各(在|是)哪|都在哪(些|几)|"
+    r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
+    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
+CLAUSE = re.compile(r"[，,。？?！!；;]")
 # "讲科普的那一大块", "学术交流那部分": the list is a part's tasks
 PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
 LIST_NOISE = re.compile(
@@ -34,7 +36,9 @@ LIST_NOISE = re.compile(
     r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
     r"(几|多少)处|有多少(个|项|条)?|各(在|是)?(哪)?|都在|"
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
-    r"的?(重点)?任务|的?内容|方面的?|那一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
+    r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
+    r"的?(重点)?任务|的?内容|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
+    r"这类|之类|一类|(都)?(是|有)哪(些|几)|(是)?靠|来推的?|放在|里提过|提过|"
     r"[?？!！。,，:：\s\"“”「」『』]")
 EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
 PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/")
@@ -45,8 +49,24 @@ def is_list_question(q: str) -> bool:
 
 
 def topic_of(q: str) -> str:
-    """The topic of a list question ("" when it asks about every task)."""
-    return LIST_NOISE.sub("", q).strip(EDGE + "、")
+    """The topic of a list question ("" when it asks about every task): a quoted term if any, else
+    what is left of the clause that asks for the list, else of the clause before it
+    ("我是高校科协的老师，规划里提到高校的任务都有哪些？" → 高校)."""
+    quoted = re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
+    if len(quoted) == 1:
+        return quoted[0]
+    clauses = [c for c in CLAUSE.split(q) if c.strip()]
+    asking = next((i for i, c in enumerate(clauses) if LIST_QUESTION.search(c)), None)
+    if asking is None:
+        return _rest(q)
+    for i in (asking, asking - 1, asking + 1):
+        if 0 <= i < len(clauses) and _rest(clauses[i]):
+            return _rest(clauses[i])
+    return ""
+
+
+def _rest(text: str) -> str:
+    return LIST_NOISE.sub("", text).strip(EDGE + "、")
 
 
 def pieces(topic: str) -> list[str]:
@@ -83,6 +103,14 @@ class TopicMatcher:
                 out.append(tuple(words))
             elif len(words) == 1 and (not out or len(words[0]) >= 3):
                 out.append((words[0],))
+        if len(out) == 1 and out[0] == (piece,):
+            # the plan's everyday word plus the topic (科技伦理 = 科技 + 伦理): the topic alone too
+            rest = [w for w in self.tokenizer.tokens(piece)
+                    if len(w) >= 2 and w != piece and w in self.vocabulary and w not in self.common]
+            rest = [w for w in rest if not any(w != o and w in o for o in rest)]
+            if len(rest) == 1 and all(w in self.common or w in rest[0] or w == piece
+                                      for w in self.tokenizer.tokens(piece) if len(w) >= 2):
+                out.append((rest[0],))
         found = bool(out)
         for lay, terms in self.synonyms.items():
             if lay == piece or (lay in piece and not found):
@@ -93,6 +121,11 @@ class TopicMatcher:
         """Tasks holding one of the topic's matches, in plan order, each with its first matching body sentence.
 
         A topic found in more than ``limit`` tasks keeps those where it is found most often."""
+        if "…" in topic:  # a pattern such as 国家…中心
+            literal = [re.escape(p) for p in topic.split("…") if p]
+            pattern = re.compile(".{1,8}?".join(literal))
+            return [(t, next(s for s in t.sentences if pattern.search(s.text)))
+                    for t in self.plan.tasks if any(pattern.search(s.text) for s in t.sentences)][:limit]
         alts = [a for p in pieces(topic) or [topic] for a in self.alternatives(p)]
         if not alts:
             return []
