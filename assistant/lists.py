@@ -40,6 +40,7 @@ LIST_NOISE = re.compile(
     r"的?(重点)?任务|的?内容|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
     r"这类|之类|一类|(都)?(是|有)哪(些|几)|(是)?靠|来推的?|放在|里提过|提过|"
     r"[?？!！。,，:：\s\"“”「」『』]")
+RARE = 5  # a word in at most this many tasks may stand for a topic on its own
 EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
 PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/")
 
@@ -109,7 +110,8 @@ class TopicMatcher:
                     if len(w) >= 2 and w != piece and w in self.vocabulary and w not in self.common]
             rest = [w for w in rest if not any(w != o and w in o for o in rest)]
             if len(rest) == 1 and all(w in self.common or w in rest[0] or w == piece
-                                      for w in self.tokenizer.tokens(piece) if len(w) >= 2):
+                                      for w in self.tokenizer.tokens(piece) if len(w) >= 2) \
+                    and sum(rest[0] in t.text for t in self.plan.tasks) <= RARE:  # not 科普 out of 科普中国
                 out.append((rest[0],))
         found = bool(out)
         for lay, terms in self.synonyms.items():
