@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+
+from assistant.questionbank import load_reader_questions
 import pytest
 
 from assistant import Assistant
@@ -105,6 +107,19 @@ def test_the_shipped_vectors_cover_every_indexed_text(plan):
     missing = [p.id for p in make_passages(plan) if text_key(p.embed_text) not in shipped]
     assert not missing, f"regenerate with `assistant index --write-shipped-vectors`: {missing[:5]}"
     assert header["model_id"] == MODEL_ID
+    # the reader questions are embedded as queries (they are matched against questions)
+    bank = load_reader_questions(Config().reader_questions, plan)
+    assert len(bank) >= 38 * 10
+    missing = [q.question for q in bank if text_key(q.question, "query") not in shipped]
+    assert not missing, f"regenerate with `assistant index --write-shipped-vectors`: {missing[:5]}"
+
+
+def test_the_suite_index_holds_the_shipped_reader_question_vectors(bot):
+    cache = VectorCache.load(bot.config.corpus_dir, MODEL_ID)
+    bank = bot.index.questions
+    assert len(bank.questions) == len(bank.matrix) > 0
+    for q, row in zip(bank.questions, bank.matrix):
+        assert np.allclose(row, cache.vectors[text_key(q.question, "query")], atol=1e-6), q.question
 
 
 def test_the_suite_index_holds_the_shipped_vectors(bot):
@@ -125,9 +140,10 @@ def test_a_changed_task_is_embedded_alone_with_progress_in_the_log(tmp_path, pla
     changed_ids = {p.id for p, q in zip(changed.index.passages, bot.index.passages) if p.text != q.text}
     assert changed_ids and all(i.startswith("task-19#") for i in changed_ids)
     lines = [r.getMessage() for r in caplog.records if r.name == "assistant.index"]
-    assert f"index: {len(make_passages(plan))} passages" in lines[-1]
-    assert lines[-1].endswith(f"{len(changed_ids)} embedded")
-    assert any("/" in line for line in lines[:-1])  # "建立索引 (embedding): n/total"
+    summary = next(line for line in lines if line.startswith("index:"))
+    assert f"index: {len(make_passages(plan))} passages" in summary
+    assert summary.endswith(f"{len(changed_ids)} embedded")
+    assert any("建立索引 (embedding)" in line and "/" in line for line in lines)  # "建立索引 (embedding): n/total"
     assert changed.ask("第19项任务要求什么？").cited_tasks[0] == 19
 
 
