@@ -152,7 +152,7 @@ def test_an_index_embedded_from_scratch_ranks_like_the_shipped_one(tmp_path, pla
     config = Config(home=tmp_path / "home", corpus_dir=_corpus_copy(tmp_path, vectors=False), progress=False)
     scratch = VectorCache(MODEL_ID)
     index = build_index(config, plan, bot.tokenizer, vectors=scratch)
-    assert scratch.misses == len(index.passages) and scratch.hits == 0
+    assert scratch.misses == len(index.passages) + len(index.questions.questions) and scratch.hits == 0
     assert np.abs(index.matrix - bot.index.matrix).max() < 1e-5
     questions = [json.loads(line)["question"] for line in (REPO / "eval" / "holdout.jsonl").read_text("utf-8").splitlines()
                  if line.strip() and json.loads(line).get("question")]
