@@ -46,10 +46,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, home: str) -> subprocess.Popen:
+def start_server(port: int, home: str, log: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "ASSISTANT_HOME": os.environ.get("ASSISTANT_HOME", home)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--rate-limit", "0",
-                             "--log", str(Path(home) / "load-log.sqlite3")], env=env,
+                             "--log", str(log or Path(home) / "load-log.sqlite3")], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 600  # a first run builds the index
     while time.monotonic() < deadline:
