@@ -41,6 +41,16 @@ def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int
     return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
 
 
+def _plain(text: str) -> str:
+    """Chat text as text: the chat renders no markdown (render_markdown=False) but still renders HTML,
+    so a question's ``<img src=…>`` is escaped here (line breaks are kept by ui.css).
+
+    >>> _plain("<img src='http://x/p.png'> 第19项")
+    '&lt;img src=&#x27;http://x/p.png&#x27;&gt; 第19项'
+    """
+    return html.escape(text)
+
+
 def _snippet(quote: str, size: int = 12) -> str:
     quote = quote.strip()
     return quote if len(quote) <= size else quote[:size] + "…"
@@ -64,7 +74,7 @@ def build_ui(bot, store) -> gr.Blocks:
         text = answer.text
         if answer.notice:
             text = f"{answer.notice}\n\n{text}"
-        return text
+        return _plain(text)
 
     def chips_for(answer: Answer):
         cites = [c for c in answer.citations if c.quote]
@@ -79,7 +89,7 @@ def build_ui(bot, store) -> gr.Blocks:
             return
         if conversation is None:
             conversation = bot.conversation()
-        history.append({"role": "user", "content": message})
+        history.append({"role": "user", "content": _plain(message)})
         history.append({"role": "assistant", "content": "正在查找规划原文…"})
         yield history, conversation, cites, ids, gr.update(), gr.update(), ""
         started = time.perf_counter()
@@ -88,7 +98,7 @@ def build_ui(bot, store) -> gr.Blocks:
             for piece in conversation.stream(message):
                 if isinstance(piece, str):
                     draft += piece
-                    history[-1] = {"role": "assistant", "content": draft}
+                    history[-1] = {"role": "assistant", "content": _plain(draft)}
                     yield history, conversation, cites, ids, gr.update(), gr.update(), ""
                 else:
                     answer = piece
