@@ -120,6 +120,7 @@ class FeedbackRequest(BaseModel):
 
 class AnswerOut(BaseModel):
     id: str = Field(description="本次回答的编号，用于反馈")
+    logged: bool = Field(True, description="是否已存入日志；日志无法写入时为 false（回答照常，但不能反馈）")
     question: str
     text: str
     refused: bool
@@ -295,6 +296,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         return _error(status, "invalid_question" if status == 422 else "server_error", exc.message_zh, str(exc),
                       path=request.url.path)
 
+    unlogged: OrderedDict[str, None] = OrderedDict()  # ids of answers served while the log could not write
+
     async def answer_out(answer: Answer, started: float, request: Request, session_id: str | None = None,
                          resolved: str | None = None) -> dict:
         """The answer as JSON, sent only once its log row is committed. If the log cannot be written the
@@ -305,12 +308,16 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
             await asyncio.wrap_future(store.submit_answer(
                 answer_id, session_id, answer.question, answer.text, answer.refused, answer.cited_tasks,
                 answer.route, answer.mode, ms, request.client.host if request.client else None))
-        except LogUnavailable as e:
-            log.warning("answer %s not logged: %s", answer_id, e)
+            logged = True
+        except LogUnavailable:
+            logged = False  # counted in the log's health; feedback on this id gets 503, not 404
+            unlogged[answer_id] = None
+            if len(unlogged) > 10_000:
+                unlogged.popitem(last=False)
         out = answer.to_dict()
         for k in ("reason", "grounded", "removed", "support"):
             out.pop(k, None)
-        out.update(id=answer_id, session_id=session_id, ms=round(ms, 2),
+        out.update(id=answer_id, logged=logged, session_id=session_id, ms=round(ms, 2),
                    resolved_question=resolved if resolved and resolved != answer.question else None)
         return out
 
@@ -364,6 +371,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
 
     @app.post("/api/feedback", tags=["问答"], summary="对一个回答点赞或点踩")
     async def feedback(body: FeedbackRequest):
+        if body.answer_id in unlogged:
+            raise LogUnavailable(f"answer {body.answer_id} was served while the log could not be written")
         if not await anyio.to_thread.run_sync(store.known_answer, body.answer_id):
             raise NotFound(f"no answer with id {body.answer_id}", "找不到这条回答，无法记录反馈。")
         await asyncio.wrap_future(store.submit_feedback(body.answer_id, body.rating, body.comment))  # committed

@@ -74,6 +74,7 @@ class Log:
         self.written = self.failed = 0
         self.last_error: str | None = None
         self.last_ok = True
+        self._warned_at = -1e9
         self._writer = threading.Thread(target=self._write_loop, name="log-writer", daemon=True)
         self._writer.start()
 
@@ -235,9 +236,17 @@ class Log:
                 self.last_ok = True
                 future.set_result(None)
             else:
-                log.warning("log row not written (%s): %r", error, values[:3])
                 self._failed(1, f"{type(error).__name__}: {error}")
+                self._warn(error, values)
                 future.set_exception(LogUnavailable(f"log row not written: {type(error).__name__}: {error}"))
+
+    def _warn(self, error: Exception, values: tuple) -> None:
+        """One warning, then at most one every 10 s with a count: a full disk fails hundreds of rows a
+        second, and a flood of warnings would fill the console's pipe and stall the server."""
+        now = time.monotonic()
+        if now - self._warned_at >= 10:
+            log.warning("log row not written (%s): %r; %d rows not written so far", error, values[:3], self.failed)
+            self._warned_at = now
 
     def _remember(self, answer_id: str) -> None:
         with self._recent_lock:

@@ -28,7 +28,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Connection, free_port, questions, start_server  # noqa: E402
+from load import Connection, free_port, questions  # noqa: E402
+from load import start_server as _start  # noqa: E402
+
+
+def start_server(port: int, home: str, log: Path):
+    """app.py with its stderr in a file: nobody reads a pipe during the load, and a full pipe would
+    stall the server (its next logging call blocks)."""
+    return _start(port, home, log, stderr=open(Path(home) / f"server-{port}.stderr", "w"))
 
 
 async def mixed_load(port: int, clients: int, seconds: float, pool: list[str], acked: dict) -> None:
@@ -55,9 +62,12 @@ async def mixed_load(port: int, clients: int, seconds: float, pool: list[str], a
                         key = "question" if kind == "ask" else "message"
                         status, body = await conn.post(path, {key: pool[i % len(pool)]})
                         if status == 200:
-                            answer_id = json.loads(body)["id"]
-                            acked["answers"].add(answer_id)
-                            mine.append(answer_id)
+                            answer = json.loads(body)
+                            if answer.get("logged", True):  # served unlogged (disk full) says so
+                                acked["answers"].add(answer["id"])
+                            else:
+                                acked["unlogged"] = acked.get("unlogged", 0) + 1
+                            mine.append(answer["id"])
                     acked["statuses"][status] = acked["statuses"].get(status, 0) + 1
                 except (OSError, asyncio.IncompleteReadError, ValueError, StopIteration):
                     return  # the server is gone
@@ -154,6 +164,7 @@ def disk_full(clients: int, pool: list[str], home: str) -> None:
         print(f"  health: {health['status']}, log {health['log']}")
         print(f"  server RSS: {rss_before / 1024:.0f} MB before, {rss_after / 1024:.0f} MB after")
         print(f"  SIGTERM to exit with the disk full: {stop_s} s")
+        print(f"  answers served unlogged (\"logged\": false): {acked.get('unlogged', 0)}")
         print(f"  acknowledged: {len(acked['answers'])} answers, {len(acked['feedback'])} feedback; "
               f"missing after space returns: {lost_a} answers, {lost_f} feedback")
     finally:

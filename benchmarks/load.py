@@ -46,15 +46,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, home: str, log: Path | None = None) -> subprocess.Popen:
+def start_server(port: int, home: str, log: Path | None = None, stderr=subprocess.PIPE) -> subprocess.Popen:
     env = {**os.environ, "ASSISTANT_HOME": os.environ.get("ASSISTANT_HOME", home)}
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--rate-limit", "0",
                              "--log", str(log or Path(home) / "load-log.sqlite3")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 600  # a first run builds the index
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
                 return proc
