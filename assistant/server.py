@@ -25,13 +25,15 @@ from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+
+import asyncio
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
@@ -39,14 +41,26 @@ from starlette.routing import Match
 from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
-from .guard import CatchAll, OriginGuard, RequestGuard, TokenBucket, error_payload, origin_regex
+from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
+                    TokenBucket, error_payload, json_bytes, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
-from .store import Log
+from .store import Log, LogUnavailable
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 MODEL_NAME = "guihua-assistant"
 SESSION_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+PARTS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def _plain_text(value: str) -> str:
+    """Text we store or send back must be encodable: no lone surrogates, no NUL."""
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise ValueError("text must be valid Unicode without NUL characters")
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(_plain_text)]
 
 
 @dataclass
@@ -58,6 +72,9 @@ class ServerSettings:
     rate_per_minute: float = 120.0  # per client (API key, else IP); 0 turns the limit off
     burst: int = 30
     max_body_bytes: int = 64 * 1024
+    max_ui_body_bytes: int = 1024 * 1024  # the UI's calls carry the chat history
+    allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))  # Host header (DNS rebinding)
+    trusted_proxies: list[str] = field(default_factory=list)  # X-Forwarded-For is read only from these
     max_sessions: int = 10_000
     session_ttl: float = 3600.0
     log_path: Path | None = None  # default: <home>/log.sqlite3
@@ -76,6 +93,10 @@ class ServerSettings:
             values["rate_per_minute"] = float(env["ASSISTANT_RATE_LIMIT"])
         if env.get("ASSISTANT_LOG"):
             values["log_path"] = Path(env["ASSISTANT_LOG"])
+        if env.get("ASSISTANT_ALLOWED_HOSTS"):
+            values["allowed_hosts"] = [h.strip() for h in env["ASSISTANT_ALLOWED_HOSTS"].split(",") if h.strip()]
+        if env.get("ASSISTANT_TRUSTED_PROXIES"):
+            values["trusted_proxies"] = [h.strip() for h in env["ASSISTANT_TRUSTED_PROXIES"].split(",") if h.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -96,11 +117,12 @@ class FeedbackRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     answer_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     rating: Literal["up", "down"]
-    comment: str | None = Field(None, max_length=1000)
+    comment: PlainText | None = Field(None, max_length=1000)
 
 
 class AnswerOut(BaseModel):
     id: str = Field(description="本次回答的编号，用于反馈")
+    logged: bool = Field(True, description="是否已存入日志；日志无法写入时为 false（回答照常，但不能反馈）")
     question: str
     text: str
     refused: bool
@@ -118,31 +140,34 @@ class AnswerOut(BaseModel):
 
 class ContentPart(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    type: str
+    type: str = Field(max_length=50)
     text: str | None = None
 
 
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    role: str
+    role: str = Field(max_length=50)
     content: str | list[ContentPart] | None = None
 
 
 class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    model: str | None = None
-    messages: list[ChatMessage] = Field(min_length=1)
+    model: str | None = Field(None, pattern=r"^[A-Za-z0-9._:/@+-]{1,100}$", description="任意；回答时原样返回",
+                              examples=[MODEL_NAME])
+    messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
 
 
 class QuizRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    tasks: list[int] | None = Field(None, description="任务编号（1–38）", examples=[[19]])
-    part: str | int | None = Field(None, description="部分：“六”或6", examples=["六"])
+    tasks: list[Annotated[int, Field(ge=1, le=38, strict=True)]] | None = Field(
+        None, description="任务编号（1–38）", examples=[[19]], min_length=1, max_length=38)
+    part: Literal[PARTS] | Annotated[int, Field(ge=1, le=10)] | None = Field(
+        None, description="部分：“一”到“十”，或1–10", examples=["六"])
     n: int = Field(10, ge=1, le=50)
     kinds: list[Literal["single", "multi", "judge", "blank"]] = Field(
-        default_factory=lambda: ["single", "multi", "judge", "blank"])
-    seed: int | None = Field(None, description="相同的种子给出相同的题目")
+        default_factory=lambda: ["single", "multi", "judge", "blank"], min_length=1, max_length=4)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1, description="相同的种子给出相同的题目")
 
 
 class ErrorOut(BaseModel):
@@ -175,9 +200,16 @@ class Sessions:
 
 
 # --- the app --------------------------------------------------------------
+class SafeJSONResponse(JSONResponse):
+    """JSON that cannot fail to encode: a lone surrogate echoed from a request becomes ``?``."""
+
+    def render(self, content) -> bytes:
+        return json_bytes(content)
+
+
 def _error(status: int, code: str, message: str, detail: str, headers: dict | None = None,
            path: str = "") -> JSONResponse:
-    return JSONResponse(error_payload(path, status, code, message, detail), status, headers)
+    return SafeJSONResponse(error_payload(path, status, code, message, detail), status, headers)
 
 
 def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
@@ -191,15 +223,17 @@ def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
     return 422, "invalid_field", f"字段“{where}”的值无效。" if where else "请求格式不对。", detail
 
 
-def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None) -> FastAPI:
-    """The whole service; ``bot`` defaults to a new Assistant(config)."""
+def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None,
+               store: Log | None = None) -> FastAPI:
+    """The whole service; ``bot`` defaults to a new Assistant(config), ``store`` to the log at
+    ``settings.log_path`` (LogUnavailable when it cannot be opened)."""
     config = config or Config()
     settings = settings or ServerSettings()
+    store = store or Log(settings.log_path or config.home / "log.sqlite3")
     if bot is None:
         from .core import Assistant
 
         bot = Assistant(config)
-    store = Log(settings.log_path or config.home / "log.sqlite3")
     sessions = Sessions(bot, settings.max_sessions, settings.session_ttl)
     plan = bot.plan
 
@@ -215,23 +249,29 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         if batcher:
             use_batcher(previous)
             batcher.close()
-        store.close()  # drain the log queue: no row is lost on a clean shutdown
+        store.close(timeout=4)  # commit what is queued; bounded, so SIGTERM ends even with the disk full
 
     app = FastAPI(title="规划助手 API", version="1.0", lifespan=lifespan,
                   description="中国科协“十四五”规划问答：每个回答都带任务编号和原文引用。Errors are JSON: "
                               "`{error, status, message (Chinese, for end users), detail (English)}`.",
+                  default_response_class=SafeJSONResponse,
                   responses={422: {"model": ErrorOut}, 400: {"model": ErrorOut}, 401: {"model": ErrorOut},
-                             403: {"model": ErrorOut}, 413: {"model": ErrorOut}, 429: {"model": ErrorOut}})
+                             403: {"model": ErrorOut}, 405: {"model": ErrorOut}, 413: {"model": ErrorOut},
+                             415: {"model": ErrorOut}, 429: {"model": ErrorOut}})
     app.state.bot, app.state.log, app.state.sessions, app.state.settings = bot, store, sessions, settings
 
     # middlewares: the last added runs first
     limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
-    app.add_middleware(CatchAll, logger=log)
-    app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes)
+    app.add_middleware(MethodGuard, routes=app.router.routes)
+    app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes,
+                       max_ui_body=settings.max_ui_body_bytes)
     app.add_middleware(CORSMiddleware, allow_origin_regex=origin_regex(settings.allowed_origins),
                        allow_methods=["GET", "POST", "OPTIONS"], max_age=600,
                        allow_headers=["*"])  # the openai JS SDK sends x-stainless-* headers; no cookies are used
     app.add_middleware(OriginGuard, allowed=settings.allowed_origins)
+    app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
+    app.add_middleware(ShapeErrors)
+    app.add_middleware(CatchAll, logger=log)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
@@ -256,22 +296,39 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     async def _not_found(request: Request, exc: NotFound):
         return _error(404, "not_found", exc.message_zh, str(exc), path=request.url.path)
 
+    @app.exception_handler(LogUnavailable)
+    async def _log_unavailable(request: Request, exc: LogUnavailable):
+        log.warning("log unavailable on %s: %s", request.url.path, exc)
+        return _error(503, "log_unavailable", exc.message_zh, str(exc), {"Retry-After": "30"}, request.url.path)
+
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
         status = 422 if isinstance(exc, InputError) else 500
         return _error(status, "invalid_question" if status == 422 else "server_error", exc.message_zh, str(exc),
                       path=request.url.path)
 
-    def answer_out(answer: Answer, started: float, request: Request, session_id: str | None = None,
-                   resolved: str | None = None) -> dict:
+    unlogged: OrderedDict[str, None] = OrderedDict()  # ids of answers served while the log could not write
+
+    async def answer_out(answer: Answer, started: float, request: Request, session_id: str | None = None,
+                         resolved: str | None = None) -> dict:
+        """The answer as JSON, sent only once its log row is committed. If the log cannot be written the
+        answer still goes out (the failure shows in /api/health); its id then takes no feedback."""
         ms = (time.perf_counter() - started) * 1000
         answer_id = uuid.uuid4().hex
-        store.answer(answer_id, session_id, answer.question, answer.text, answer.refused, answer.cited_tasks,
-                     answer.route, answer.mode, ms, request.client.host if request.client else None)
+        try:
+            await asyncio.wrap_future(store.submit_answer(
+                answer_id, session_id, answer.question, answer.text, answer.refused, answer.cited_tasks,
+                answer.route, answer.mode, ms, request.client.host if request.client else None))
+            logged = True
+        except LogUnavailable:
+            logged = False  # counted in the log's health; feedback on this id gets 503, not 404
+            unlogged[answer_id] = None
+            if len(unlogged) > 10_000:
+                unlogged.popitem(last=False)
         out = answer.to_dict()
         for k in ("reason", "grounded", "removed", "support"):
             out.pop(k, None)
-        out.update(id=answer_id, session_id=session_id, ms=round(ms, 2),
+        out.update(id=answer_id, logged=logged, session_id=session_id, ms=round(ms, 2),
                    resolved_question=resolved if resolved and resolved != answer.question else None)
         return out
 
@@ -291,7 +348,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="回答一个问题（带引用）")
     async def ask(body: AskRequest, request: Request):
         started = time.perf_counter()
-        return answer_out(await answering(bot.ask, body.question), started, request)
+        return await answer_out(await answering(bot.ask, body.question), started, request)
 
     @app.post("/api/chat", response_model=AnswerOut, tags=["问答"], summary="多轮对话：追问会结合上文")
     async def chat(body: ChatRequest, request: Request):
@@ -304,7 +361,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                 return answer, conversation.history[-1][1] if conversation.history else None
 
         answer, resolved = await answering(turn)
-        return answer_out(answer, started, request, session_id, resolved)
+        return await answer_out(answer, started, request, session_id, resolved)
 
     @app.get("/api/tasks", tags=["规划"], summary="38项任务的列表")
     def tasks():
@@ -327,10 +384,12 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                  "tasks": [_task_summary(plan, t) for t in p.tasks]} for p in plan.parts]
 
     @app.post("/api/feedback", tags=["问答"], summary="对一个回答点赞或点踩")
-    def feedback(body: FeedbackRequest):
-        if not store.known_answer(body.answer_id):
+    async def feedback(body: FeedbackRequest):
+        if body.answer_id in unlogged:
+            raise LogUnavailable(f"answer {body.answer_id} was served while the log could not be written")
+        if not await anyio.to_thread.run_sync(store.known_answer, body.answer_id):
             raise NotFound(f"no answer with id {body.answer_id}", "找不到这条回答，无法记录反馈。")
-        store.feedback(body.answer_id, body.rating, body.comment)
+        await asyncio.wrap_future(store.submit_feedback(body.answer_id, body.rating, body.comment))  # committed
         return {"ok": True}
 
     @app.post("/api/quiz", tags=["出题"], summary="按任务或部分出题（带答案、解析和原文出处）")
@@ -351,10 +410,11 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         return Response(data.encode("utf-8") if isinstance(data, str) else data, media_type=mime,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
-    @app.get("/api/health", tags=["服务"])
+    @app.get("/api/health", tags=["服务"], summary="状态：ok，或日志无法写入时 degraded（回答照常）")
     def health():
-        return {"status": "ok", "tasks": len(plan.tasks), "mode": bot.config.llm,
-                "passages": len(bot.index.passages), "sessions": len(sessions.items)}
+        written = store.health()
+        return {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
+                "passages": len(bot.index.passages), "sessions": len(sessions.items), "log": written}
 
     @app.get("/v1/models", tags=["OpenAI兼容"])
     def models():
@@ -375,7 +435,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         model = body.model or MODEL_NAME
         if not body.stream:
             answer = await answering(conversation.ask, users[-1])
-            out = answer_out(answer, started, request)
+            out = await answer_out(answer, started, request)
             text = _with_citations(answer)
             return {"id": completion_id, "object": "chat.completion", "created": int(time.time()), "model": model,
                     "choices": [{"index": 0, "finish_reason": "stop",
@@ -385,32 +445,34 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                     "citations": out["citations"], "answer_id": out["id"]}
         question = conversation.assistant.check_question(users[-1])
 
-        def events():
+        async def events():
             def chunk(delta: dict, finish=None, **extra):
                 data = {"id": completion_id, "object": "chat.completion.chunk", "created": int(time.time()),
                         "model": model, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
-                return f"data: {json.dumps(data, ensure_ascii=False)}\n\n"
+                return b"data: " + json_bytes(data) + b"\n\n"
 
-            yield chunk({"role": "assistant", "content": ""})
             try:
-                answer, streamed = None, False
-                for piece in conversation.stream(question):
+                yield chunk({"role": "assistant", "content": ""})
+                pieces, answer, streamed = conversation.stream(question), None, False
+                while (piece := await answering(next, pieces, None)) is not None:  # CPU work off the loop
                     if isinstance(piece, str):
                         streamed = True
                         yield chunk({"content": piece})
                     else:
                         answer = piece
-                out = answer_out(answer, started, request)
+                out = await answer_out(answer, started, request)
                 text = _with_citations(answer)
                 if streamed:  # the model's draft was streamed; the verified answer follows it
                     text = "\n\n核验后的回答：\n" + text
                 for part in _pieces(text):
                     yield chunk({"content": part})
                 yield chunk({}, "stop", citations=out["citations"], answer_id=out["id"])
-            except Exception:  # the stream has started: say so in the text, keep serving
+            except Exception:  # the headers are sent: end with an error event (OpenAI clients raise on it)
                 log.exception("stream failed")
-                yield chunk({"content": "\n（回答生成失败，请稍后再试。）"}, "stop")
-            yield "data: [DONE]\n\n"
+                yield b"data: " + json_bytes(error_payload(
+                    "/v1/", 500, "server_error", "回答生成失败，请稍后再试。",
+                    "the answer failed after the stream started (see the server log)")) + b"\n\n"
+            yield b"data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
@@ -501,6 +563,13 @@ def build_parser(prog: str = "app.py"):
                    help="a site allowed to embed the widget, e.g. https://www.example.org or http://127.0.0.1:* "
                         "(repeatable; $ASSISTANT_ALLOWED_ORIGINS, comma-separated; default localhost only)")
     p.add_argument("--rate-limit", type=float, help="requests a minute per client; 0 = off ($ASSISTANT_RATE_LIMIT; default 120)")
+    p.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="a host name this server is reached by, e.g. qa.example.org or *.example.org (repeatable; "
+                        "$ASSISTANT_ALLOWED_HOSTS, comma-separated; default the loopback names and --host); "
+                        "any other Host header gets 400 (DNS rebinding)")
+    p.add_argument("--trusted-proxy", action="append", metavar="IP/CIDR",
+                   help="a reverse proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
+                        "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
@@ -522,19 +591,33 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
         config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
                                  llm_base_url=args.base_url)
         settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
-                                           rate_per_minute=args.rate_limit,
+                                           rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
+                                           trusted_proxies=args.trusted_proxy,
                                            log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
     except ValueError as e:
         print(f"错误：配置无效（{e}）", file=sys.stderr)
         return 2
+    if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
+        settings.allowed_hosts.append(args.host)
     import uvicorn
 
+    from .httpserver import protocol
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:  # the log first: a bad --log path is one line and exit 2, before the index is opened
+        store = Log(settings.log_path or config.home / "log.sqlite3")
+    except LogUnavailable as e:
+        print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
+        return 2
     try:
-        app = create_app(config, settings)
+        app = create_app(config, settings, store=store)
     except AssistantError as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 1
+    if args.host in ("0.0.0.0", "::") and not args.allow_host and not os.environ.get("ASSISTANT_ALLOWED_HOSTS"):
+        print("注意：只接受 localhost/127.0.0.1 这样的 Host；用 --allow-host 加上对外的域名或IP。", flush=True)
     print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js）", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                http=protocol(), server_header=False, timeout_graceful_shutdown=4,
+                proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies or None)
     return 0

@@ -1,9 +1,17 @@
-"""The question/answer/feedback log: SQLite in WAL mode, written by one thread.
+"""The question/answer/feedback log: SQLite in WAL mode, written by one thread with group commit.
 
-Request handlers never touch the database: they put rows on a queue and a
-single writer thread inserts them in batches, so many concurrent clients
-neither block on the database lock nor lose a row. ``close()`` drains the
-queue before it returns.
+Request handlers never touch the database: they put rows on a bounded queue and a
+single writer thread inserts everything queued in one transaction, commits it
+(WAL, ``synchronous=FULL``: the commit is on disk, not only in the OS cache) and
+only then resolves each row's future. A handler answers 2xx after its row's
+future resolves, so an acknowledged row survives kill -9 and a power cut, and
+concurrent requests share one fsync. When the database cannot be written (disk
+full, read-only, locked) the futures fail fast with :class:`LogUnavailable`, the
+failure is counted in :meth:`Log.health`, and a full queue refuses new rows
+instead of growing. ``close()`` drains the queue, bounded in time.
+
+A log file that is not a database (or is damaged) is moved aside as
+``log.sqlite3.corrupt-<time>`` with a warning and a fresh one is started.
 
 >>> import tempfile, pathlib
 >>> log = Log(pathlib.Path(tempfile.mkdtemp()) / "log.sqlite3")
@@ -23,8 +31,11 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import Future
 from pathlib import Path
 from typing import IO
+
+from .errors import AssistantError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -43,55 +54,146 @@ log = logging.getLogger(__name__)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+class LogUnavailable(AssistantError):
+    """The log cannot be opened or a row cannot be committed (disk full, read-only, locked, damaged)."""
+
+    message_zh = "记录暂时无法保存，请稍后再试。"
+
+
 class Log:
     """Append-only log of answers and feedback in one SQLite file."""
 
-    def __init__(self, path: Path, batch: int = 256):
+    def __init__(self, path: Path, batch: int = 512, max_queue: int = 10_000, busy_timeout: float = 5.0):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-        self._queue: queue.Queue = queue.Queue()
-        self._recent: OrderedDict[str, None] = OrderedDict()  # answer ids logged by this process lately
+        self.busy_timeout = busy_timeout
+        self._open()
+        self._queue: queue.Queue = queue.Queue(max_queue)
+        self._recent: OrderedDict[str, None] = OrderedDict()  # answer ids committed by this process lately
         self._recent_lock = threading.Lock()
         self._batch = batch
+        self.written = self.failed = 0
+        self.last_error: str | None = None
+        self.last_ok = True
+        self._warned_at = -1e9
         self._writer = threading.Thread(target=self._write_loop, name="log-writer", daemon=True)
         self._writer.start()
 
+    # --- opening (and healing) ------------------------------------------
+    def _open(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and not self.path.is_file():
+                raise LogUnavailable(f"the log path {self.path} is not a file", f"日志路径不是文件：{self.path}")
+            try:
+                self._prepare()
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as e:  # not a database, or a damaged one: keep it, start afresh
+                aside = self._move_aside()
+                log.warning("THE LOG %s IS DAMAGED (%s): moved to %s; a new log is started", self.path, e, aside)
+                self._prepare()
+        except (OSError, sqlite3.Error) as e:
+            raise LogUnavailable(f"cannot open the log {self.path}: {e}",
+                                 f"无法打开或写入日志文件：{self.path}（{type(e).__name__}）") from e
+
+    def _prepare(self) -> None:
+        db = self._connect()
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
+            check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"quick_check: {check}")
+        finally:
+            db.close()
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        self.path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = self.path.with_name(self.path.name + suffix)
+            if extra.exists():
+                extra.rename(aside.with_name(aside.name + suffix))
+        return aside
+
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        db.execute("PRAGMA busy_timeout=30000")  # several server processes may share the file
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")  # other server processes may share it
         db.row_factory = sqlite3.Row
         return db
 
     # --- writing (any thread) -------------------------------------------
-    def answer(self, answer_id: str, session_id: str | None, question: str, text: str, refused: bool,
-               cited_tasks: list[int], route: str, mode: str, ms: float, client: str | None) -> None:
-        with self._recent_lock:
-            self._recent[answer_id] = None
-            if len(self._recent) > 100_000:
-                self._recent.popitem(last=False)
-        self._queue.put(("answers", (answer_id, time.time(), session_id, question, text, int(refused),
-                                     json.dumps(cited_tasks), route, mode, round(ms, 2), client)))
+    def submit_answer(self, answer_id: str, session_id: str | None, question: str, text: str, refused: bool,
+                      cited_tasks: list[int], route: str, mode: str, ms: float, client: str | None) -> Future:
+        """Queue an answer row; the future resolves once it is committed (or fails with LogUnavailable)."""
+        return self._submit("answers", (answer_id, time.time(), session_id, question, text, int(refused),
+                                         json.dumps(cited_tasks), route, mode, round(ms, 2), client))
 
-    def feedback(self, answer_id: str, rating: str, comment: str | None) -> None:
-        self._queue.put(("feedback", (time.time(), answer_id, rating, comment)))
+    def submit_feedback(self, answer_id: str, rating: str, comment: str | None) -> Future:
+        return self._submit("feedback", (time.time(), answer_id, rating, comment))
+
+    def answer(self, *args, timeout: float = 30.0) -> None:
+        """:meth:`submit_answer` and wait for the commit; raises LogUnavailable."""
+        self.wait(self.submit_answer(*args), timeout)
+
+    def feedback(self, answer_id: str, rating: str, comment: str | None, timeout: float = 30.0) -> None:
+        self.wait(self.submit_feedback(answer_id, rating, comment), timeout)
+
+    @staticmethod
+    def wait(future: Future, timeout: float = 30.0) -> None:
+        try:
+            future.result(timeout)
+        except TimeoutError as e:
+            raise LogUnavailable(f"the log did not commit within {timeout} s") from e
+
+    def _submit(self, table: str, values: tuple) -> Future:
+        future: Future = Future()
+        if not self._writer.is_alive():
+            future.set_exception(LogUnavailable("the log is closed"))
+            return future
+        try:
+            self._queue.put_nowait((table, values, future))
+        except queue.Full:  # the disk is not keeping up (or failing): refuse instead of piling up in memory
+            self._failed(1, "the log queue is full")
+            future.set_exception(LogUnavailable("the log queue is full; the database is not keeping up"))
+        return future
 
     def flush(self) -> None:
-        """Block until every row queued so far is committed."""
+        """Block until every row queued so far is committed (or failed)."""
         self._queue.join()
 
-    def close(self) -> None:
+    def close(self, timeout: float = 5.0) -> None:
+        """Commit what is queued, waiting at most ``timeout`` s; rows still queued then fail."""
         if self._writer.is_alive():
-            self._queue.put(_STOP)
-            self._writer.join()
+            try:
+                self._queue.put(_STOP, timeout=timeout)
+            except queue.Full:
+                pass
+            self._writer.join(timeout)
+        while True:  # whatever the writer could not reach is failed, not silently dropped
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not _STOP:
+                item[2].set_exception(LogUnavailable("the log was closed before this row was written"))
+            self._queue.task_done()
+
+    def health(self) -> dict:
+        return {"ok": self.last_ok, "written": self.written, "failed": self.failed, "queued": self._queue.qsize(),
+                "last_error": self.last_error}
+
+    def _failed(self, n: int, error: str) -> None:
+        self.failed += n
+        self.last_ok, self.last_error = False, error
 
     def _write_loop(self) -> None:
         db = self._connect()
-        # WAL with synchronous=NORMAL: a commit survives a crash of the process, and only a power
-        # cut can take back the last few; a full fsync per batch cost more CPU than answering.
-        db.execute("PRAGMA synchronous=NORMAL")
+        # WAL with synchronous=FULL: the WAL is fsynced at each commit, so a committed row survives a
+        # power cut too; one commit covers every row queued meanwhile (group commit), so the fsync
+        # is paid once per batch, not once per row.
+        db.execute("PRAGMA synchronous=FULL")
         stop = False
         while not stop:
             items = [self._queue.get()]
@@ -103,40 +205,80 @@ class Log:
             rows = [i for i in items if i is not _STOP]
             stop = len(rows) < len(items)
             try:
-                self._insert(db, rows)
-            except Exception:  # the writer must outlive any row: save what can be saved, one by one
-                for row in rows:
-                    try:
-                        self._insert(db, [row])
-                    except Exception:
-                        log.exception("log row dropped: %r", row[1][:4])
+                self._commit(db, rows)
             finally:
                 for _ in items:
                     self._queue.task_done()
         db.close()
 
+    def _commit(self, db: sqlite3.Connection, rows: list) -> None:
+        if not rows:
+            return
+        try:
+            self._insert(db, rows)
+            done = [(row, None) for row in rows]
+        except Exception as e:  # save what can be saved, one by one: one bad row must not fail the rest
+            if _unwritable(e):  # the whole database is refusing: no point trying row by row
+                done = [(row, e) for row in rows]
+            else:
+                done = []
+                for row in rows:
+                    try:
+                        self._insert(db, [row])
+                        done.append((row, None))
+                    except Exception as row_error:
+                        done.append((row, row_error))
+        for (table, values, future), error in done:
+            if error is None:
+                if table == "answers":
+                    self._remember(values[0])
+                self.written += 1
+                self.last_ok = True
+                future.set_result(None)
+            else:
+                self._failed(1, f"{type(error).__name__}: {error}")
+                self._warn(error, values)
+                future.set_exception(LogUnavailable(f"log row not written: {type(error).__name__}: {error}"))
+
+    def _warn(self, error: Exception, values: tuple) -> None:
+        """One warning, then at most one every 10 s with a count: a full disk fails hundreds of rows a
+        second, and a flood of warnings would fill the console's pipe and stall the server."""
+        now = time.monotonic()
+        if now - self._warned_at >= 10:
+            log.warning("log row not written (%s): %r; %d rows not written so far", error, values[:3], self.failed)
+            self._warned_at = now
+
+    def _remember(self, answer_id: str) -> None:
+        with self._recent_lock:
+            self._recent[answer_id] = None
+            if len(self._recent) > 100_000:
+                self._recent.popitem(last=False)
+
     def _insert(self, db: sqlite3.Connection, rows: list) -> None:
-        for attempt in range(5):
+        for attempt in range(3):
             try:
                 with db:
-                    for table, values in rows:
+                    for table, values, _ in rows:
                         cols = TABLES[table]
                         verb = "INSERT OR REPLACE" if table == "answers" else "INSERT"
                         db.execute(f"{verb} INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                    values)
                 return
-            except sqlite3.OperationalError:  # locked beyond busy_timeout by another process: try again
-                if attempt == 4:
+            except sqlite3.OperationalError as e:  # locked beyond busy_timeout by another process: try again
+                if attempt == 2 or "locked" not in str(e) and "busy" not in str(e):
                     raise
-                time.sleep(0.2 * (attempt + 1))
+                time.sleep(0.1 * (attempt + 1))
 
     # --- reading --------------------------------------------------------
     def known_answer(self, answer_id: str) -> bool:
         """Whether an answer id was logged (recent ones from memory: no wait on the writer)."""
         if answer_id in self._recent:
             return True
-        with self._connect() as db:
-            return db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is not None
+        try:
+            with self._connect() as db:
+                return db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is not None
+        except sqlite3.Error as e:
+            raise LogUnavailable(f"cannot read the log: {e}") from e
 
     def rows(self, table: str) -> list[dict]:
         if table not in TABLES:
@@ -144,6 +286,13 @@ class Log:
         self.flush()
         with self._connect() as db:
             return [dict(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY ts")]
+
+
+def _unwritable(error: Exception) -> bool:
+    """Errors about the database as a whole, not about one row."""
+    text = str(error).lower()
+    return isinstance(error, sqlite3.OperationalError) and any(
+        w in text for w in ("full", "readonly", "read-only", "disk i/o", "locked", "busy", "unable to open"))
 
 
 def export_csv(path: Path, out: IO[str], table: str = "answers") -> int:

@@ -15,6 +15,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio load
 import gradio as gr  # noqa: E402
 
 from .models import Answer
+from .store import LogUnavailable
 
 EXAMPLES = ["第19项任务要求什么？", "哪些任务涉及乡村振兴？", "“科普中国”是哪项任务的内容？",
             "第六部分有哪些任务？", "一共有多少项任务？", "规划对科技期刊有什么要求？"]
@@ -40,6 +41,16 @@ def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int
     return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
 
 
+def _plain(text: str) -> str:
+    """Chat text as text: the chat renders no markdown (render_markdown=False) but still renders HTML,
+    so a question's ``<img src=…>`` is escaped here (line breaks are kept by ui.css).
+
+    >>> _plain("<img src='http://x/p.png'> 第19项")
+    '&lt;img src=&#x27;http://x/p.png&#x27;&gt; 第19项'
+    """
+    return html.escape(text)
+
+
 def _snippet(quote: str, size: int = 12) -> str:
     quote = quote.strip()
     return quote if len(quote) <= size else quote[:size] + "…"
@@ -63,7 +74,7 @@ def build_ui(bot, store) -> gr.Blocks:
         text = answer.text
         if answer.notice:
             text = f"{answer.notice}\n\n{text}"
-        return text
+        return _plain(text)
 
     def chips_for(answer: Answer):
         cites = [c for c in answer.citations if c.quote]
@@ -78,7 +89,7 @@ def build_ui(bot, store) -> gr.Blocks:
             return
         if conversation is None:
             conversation = bot.conversation()
-        history.append({"role": "user", "content": message})
+        history.append({"role": "user", "content": _plain(message)})
         history.append({"role": "assistant", "content": "正在查找规划原文…"})
         yield history, conversation, cites, ids, gr.update(), gr.update(), ""
         started = time.perf_counter()
@@ -87,7 +98,7 @@ def build_ui(bot, store) -> gr.Blocks:
             for piece in conversation.stream(message):
                 if isinstance(piece, str):
                     draft += piece
-                    history[-1] = {"role": "assistant", "content": draft}
+                    history[-1] = {"role": "assistant", "content": _plain(draft)}
                     yield history, conversation, cites, ids, gr.update(), gr.update(), ""
                 else:
                     answer = piece
@@ -97,10 +108,13 @@ def build_ui(bot, store) -> gr.Blocks:
             yield history, conversation, cites, ids, gr.update(), gr.update(), ""
             return
         answer_id = uuid.uuid4().hex
-        store.answer(answer_id, None, answer.question, answer.text, answer.refused, answer.cited_tasks,
-                     answer.route, answer.mode, (time.perf_counter() - started) * 1000, "ui")
+        try:  # committed before it is shown; if the log cannot write, the answer is shown anyway
+            store.answer(answer_id, None, answer.question, answer.text, answer.refused, answer.cited_tasks,
+                         answer.route, answer.mode, (time.perf_counter() - started) * 1000, "ui")
+            ids = {**(ids or {}), str(len(history) - 1): answer_id}
+        except LogUnavailable:
+            pass  # counted in /api/health; this answer takes no feedback
         history[-1] = {"role": "assistant", "content": answer_message(answer)}
-        ids = {**(ids or {}), str(len(history) - 1): answer_id}
         cites, chips = chips_for(answer)
         viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
@@ -115,7 +129,10 @@ def build_ui(bot, store) -> gr.Blocks:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         answer_id = (ids or {}).get(str(index))
         if answer_id and data.liked is not None:
-            store.feedback(answer_id, "up" if data.liked else "down", None)
+            try:
+                store.feedback(answer_id, "up" if data.liked else "down", None)
+            except LogUnavailable as e:
+                raise gr.Error(e.message_zh) from e
 
     def show_part(numeral):
         part = parts[numeral]
@@ -131,7 +148,10 @@ def build_ui(bot, store) -> gr.Blocks:
             with gr.Tab("问答", id="chat"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=320):
+                        # plain text: a question (and an answer that repeats it) is never markdown or HTML,
+                        # so "![x](http://…)" in a question fetches nothing
                         chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", layout="bubble",
+                                             render_markdown=False, sanitize_html=True,
                                              buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
                         chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
                                          elem_classes=["chips"], elem_id="citations")
@@ -160,7 +180,20 @@ def build_ui(bot, store) -> gr.Blocks:
             with gr.Tab("出题", id="quiz"):
                 build_quiz_tab(bot)
     demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
+    _hide_version(demo)
     return demo
+
+
+def _hide_version(demo: gr.Blocks) -> None:
+    """The page and /config carry gradio's version; anonymous callers get none (it only helps attackers)."""
+    config_file = demo.get_config_file
+
+    def without_version():
+        config = config_file()
+        config["version"] = ""
+        return config
+
+    demo.get_config_file = without_version
 
 
 def build_quiz_tab(bot) -> None:

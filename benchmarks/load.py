@@ -76,15 +76,16 @@ def embedding_floor(pool: list[str]) -> tuple[float, float]:
     return per_question, (os.cpu_count() or 1) / per_question
 
 
-def start_server(port: int, home: str, root: Path = ROOT) -> subprocess.Popen:
+def start_server(port: int, home: str, root: Path = ROOT, log: Path | None = None,
+                 stderr=subprocess.PIPE) -> subprocess.Popen:
     env = {**os.environ, "ASSISTANT_HOME": os.environ.get("ASSISTANT_HOME", home), "PYTHONPATH": str(root)}
     proc = subprocess.Popen([sys.executable, str(root / "app.py"), "--port", str(port), "--rate-limit", "0",
-                             "--log", str(Path(home) / "load-log.sqlite3")], env=env, cwd=root,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--log", str(log or Path(home) / "load-log.sqlite3")], env=env, cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 600  # a first run builds the index
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
                 return proc

@@ -7,6 +7,8 @@ import time
 
 import uvicorn
 
+from assistant.httpserver import WireLimits, protocol
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -15,11 +17,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app, port: int | None = None):
+    def __init__(self, app, port: int | None = None, limits: WireLimits = WireLimits()):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False,
-                                lifespan="on")
+                                lifespan="on", http=protocol(limits), server_header=False,
+                                proxy_headers=False)  # as app.py runs it: no --trusted-proxy
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()

@@ -10,7 +10,7 @@ import openai
 import pytest
 
 from assistant.server import ServerSettings, create_app
-from assistant.store import Log
+from assistant.store import Log, LogUnavailable
 from live_server import LiveServer
 
 QUESTION = "第19项任务要求什么？"
@@ -385,7 +385,8 @@ def test_log_export_csv_through_the_cli(live, http, subprocess_env, python, tmp_
 
 def test_a_row_the_database_refuses_does_not_stop_the_log(tmp_path):
     log = Log(tmp_path / "log.sqlite3")
-    log.answer("bad" + "0" * 29, None, "第19项\ud800", "a", False, [19], "task", "extractive", 1.0, "t")  # not UTF-8
+    with pytest.raises(LogUnavailable):  # the caller learns that this row is not stored; the writer goes on
+        log.answer("bad" + "0" * 29, None, "第19项\ud800", "a", False, [19], "task", "extractive", 1.0, "t")
     log.answer("good" + "0" * 28, None, "第20项", "a", False, [20], "task", "extractive", 1.0, "t")
     log.feedback("good" + "0" * 28, "up", None)
     log.flush()

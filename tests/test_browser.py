@@ -246,3 +246,22 @@ def test_web_ui_on_a_phone(browser, live, shots):
     page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "ui-phone.png"))
     context.close()
+
+
+def test_web_ui_shows_questions_as_plain_text(browser, live):
+    """A markdown image or HTML in a question is shown as typed: the browser fetches nothing for it."""
+    fetched = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("request", lambda r: fetched.append(r.url) if "probe" in r.url else None)
+    page.goto(live.url + "/")
+    question = f"![x]({live.url}/probe.png) <img src='{live.url}/probe2.png'> **粗体** 第19项任务要求什么？"
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+    page.locator("#citations label").first.wait_for(timeout=30_000)
+    chat = page.locator("#chat")
+    assert "![x](" in chat.inner_text() and "**粗体**" in chat.inner_text()
+    bad = chat.locator("img[src*='probe'], strong")
+    assert bad.count() == 0, [bad.nth(i).evaluate('e => e.outerHTML') for i in range(bad.count())]
+    page.wait_for_timeout(500)
+    assert fetched == []
+    page.close()
