@@ -49,6 +49,7 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
 
 
 RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
+LIST_CLOSE = 0.85  # a task retrieval ranks this close to the best may join a list in lay words
 CLOSE = 0.95  # … and within this share, the answer says which is closest rather than "according to"
 CAN_ANSWER = "我可以依据规划原文回答它的任务、目标和举措，例如“第19项任务要求什么？”“哪些任务涉及乡村振兴？”。"
 INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
@@ -180,6 +181,8 @@ class ExtractiveAnswerer:
             if top.kind == "part" and self.plan.part(top.section).tasks:
                 return self._list_part_tasks(question, top.section)
             return None
+        if not any(p in self.plan.text for p in lists.pieces(topic) or [topic]):
+            members = self._with_close_tasks(topic, members)
         lines = [f"规划中与“{topic}”有关的任务有{len(members)}项："]
         cites = []
         for node, sentence in members:
@@ -191,6 +194,22 @@ class ExtractiveAnswerer:
                 cites.append(self._citation(node, sentence))
         return self._answer(question, "\n".join(lines), cites, route="term",
                             passages=self._nodes_as_passages([n for n, _ in members]))
+
+    def _with_close_tasks(self, topic: str, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
+        """A topic in lay words ("把成果变成生产力") may be said otherwise in some tasks: add the tasks that
+        retrieval ranks close to the best and whose best sentence holds one of its distinctive words."""
+        result = self.retriever.search(topic)
+        words = [w for w in result.asked + result.curated if len(w) >= 2 and w not in self.common_words]
+        have = {n.id for n, _ in members}
+        best = result.hits[0].score
+        for hit in result.hits[:6]:
+            if hit.node.task is None or hit.node.id in have or hit.score < LIST_CLOSE * best:
+                continue
+            sentence = next(iter(self._pick_sentences(hit.node, result, limit=1)), None)
+            if sentence is not None and any(w in sentence.text for w in words):
+                members.append((hit.node, sentence))
+                have.add(hit.node.id)
+        return sorted(members, key=lambda m: m[0].task)[:10]
 
     def _part_named(self, q: str) -> str | None:
         """A part named by (most of) its title, e.g. 科技经济融合行动 → 四."""
