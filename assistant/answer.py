@@ -146,9 +146,9 @@ class ExtractiveAnswerer:
             return self._list_all(question)
         if refs.parts and not refs.tasks and LIST_TASKS.search(q):
             return self._list_part_tasks(question, refs.parts[0])
-        pattern = next((t for t in re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q) if WILDCARD.search(t)), None)
-        if pattern and not refs:
-            return self._title_pattern(question, pattern)
+        patterns = [t for t in re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q) if WILDCARD.search(t)]
+        if patterns and not refs:
+            return self._title_pattern(question, *patterns)
         if topic and WILDCARD.search(topic):
             titled = self._title_pattern(question, WILDCARD.sub("…", topic))
             if titled is not None:
@@ -303,15 +303,14 @@ class ExtractiveAnswerer:
                 hits.append((node, (body or found)[0]))
         return hits
 
-    def _title_pattern(self, question: str, term: str) -> Answer | None:
-        """Tasks whose title fits a pattern such as “实施……工程” or “××中国”."""
-        literals = [re.escape(p) for p in WILDCARD.split(term)]
-        if not any(literals):
-            return None
-        pattern = re.compile(".{1,20}?".join(literals))
-        hits = [t for t in self.plan.tasks if pattern.search(t.title)]
+    def _title_pattern(self, question: str, *terms: str) -> Answer | None:
+        """Tasks whose title fits a pattern such as “实施……工程”, “××中国” (or one of several)."""
+        patterns = [re.compile(".{1,20}?".join(re.escape(p) for p in WILDCARD.split(term)))
+                    for term in terms if any(WILDCARD.split(term))]
+        hits = [t for t in self.plan.tasks if any(p.search(t.title) for p in patterns)]
         if not hits:
             return None
+        term = "”或“".join(terms)
         lines = [f"规划中名称符合“{term}”的任务有{len(hits)}项："]
         cites = []
         for t in hits:

@@ -28,7 +28,7 @@ LIST_QUESTION = re.compile(
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
     r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
-CLAUSE = re.compile(r"[，,。？?！!；;]")
+CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 # "讲科普的那一大块", "学术交流那部分": the list is a part's tasks
 PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
 LIST_NOISE = re.compile(
@@ -38,11 +38,12 @@ LIST_NOISE = re.compile(
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
     r"的?(重点)?任务|的?内容|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
-    r"这类|之类|一类|(都)?(是|有)哪(些|几)|(是)?靠|来推的?|放在|里提过|提过|"
+    r"这类|之类|一类|(都)?(是|有)哪(些|几)(项|个|条|处)?|(是)?靠|来推的?|放在|里提过|提过|在讲|的地方|"
+    r"(学会秘书|老师)?(问一下|想问|请教|咨询一下)|我(们)?(县|市|乡|镇|单位|学会|协会|科协)?(想|要|打算|准备)?|"
     r"[?？!！。,，:：\s\"“”「」『』]")
 RARE = 5  # a word in at most this many tasks may stand for a topic on its own
 EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
-PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/")
+PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/|[()（）]")
 
 
 def is_list_question(q: str) -> bool:
@@ -72,6 +73,16 @@ def _rest(text: str) -> str:
 
 def pieces(topic: str) -> list[str]:
     return [p.strip(EDGE) for p in PIECE_SPLIT.split(topic) if len(p.strip(EDGE)) >= 2]
+
+
+def topic_pieces(topic: str, tokenizer) -> list[str]:
+    """The pieces of a topic that name something: not a bare verb ("培养和吸纳" says what is done to it)."""
+    out = []
+    for p in pieces(topic):
+        tags = [flag for word, flag in tokenizer.tagged(p) if word.strip()]
+        if not tags or not all(flag == "v" for flag in tags):
+            out.append(p)
+    return out or pieces(topic)
 
 
 class TopicMatcher:
@@ -128,7 +139,7 @@ class TopicMatcher:
             pattern = re.compile(".{1,8}?".join(literal))
             return [(t, next(s for s in t.sentences if pattern.search(s.text)))
                     for t in self.plan.tasks if any(pattern.search(s.text) for s in t.sentences)][:limit]
-        alts = [a for p in pieces(topic) or [topic] for a in self.alternatives(p)]
+        alts = [a for p in topic_pieces(topic, self.tokenizer) or [topic] for a in self.alternatives(p)]
         if not alts:
             return []
         found = []
