@@ -3,7 +3,7 @@
     python eval/tune.py            # weights: one at a time around the defaults
     python eval/tune.py --levers   # each retrieval lever switched off in turn
 
-Only the tuning sets are used: ``eval/questions.jsonl``, ``eval/everyday_dev.jsonl`` and ``everyday_dev2.jsonl``
+Only the tuning sets are used: ``eval/questions.jsonl``, ``eval/everyday_dev.jsonl``, ``everyday_dev2.jsonl`` and ``everyday_dev3.jsonl``
 (never ``holdout.jsonl`` or ``everyday_test.jsonl``). Every setting answers every
 question end to end (``Assistant.ask``, conversations turn by turn) and is scored by
 ``assistant.evaluate.is_correct``; query vectors are cached across settings, so the
@@ -24,7 +24,7 @@ from assistant.embeddings import embed_query
 from assistant.evaluate import gold_units, is_correct, load_gold
 
 HERE = Path(__file__).parent
-TUNING = [HERE / "everyday_dev.jsonl", HERE / "everyday_dev2.jsonl", HERE / "questions.jsonl"]
+TUNING = [HERE / "everyday_dev.jsonl", HERE / "everyday_dev2.jsonl", HERE / "everyday_dev3.jsonl", HERE / "questions.jsonl"]
 
 
 def score(bot, items) -> tuple[dict[str, float], float, float]:

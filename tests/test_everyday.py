@@ -164,3 +164,24 @@ def test_a_question_that_needs_context_borrows_the_last_topic(bot, plan, first, 
     answer = chat.ask(follow)
     assert expected in answer.cited_tasks[:1] or (answer.refused and expected in
                                                   {c.task for c in answer.citations}), answer.text
+
+
+def test_a_list_asked_after_a_work_context_takes_its_topic_from_the_asking_clause(bot, plan):
+    answer = bot.ask("我是高校科协的老师，规划里提到高校的任务都有哪些？")
+    expected = tasks_saying(plan, "高校")
+    assert expected <= set(answer.cited_tasks), answer.text
+    assert not any("老师" in line for line in answer.text.splitlines()[:1])
+
+
+def test_several_title_patterns_at_once(bot, plan):
+    answer = bot.ask('规划里那几个叫"××中国"或"××之家"的服务平台，分别是哪几条任务？')
+    expected = {t.task for t in plan.tasks if t.title.endswith("服务平台") and ("中国" in t.title or "之家" in t.title)}
+    assert len(expected) == 4 and set(answer.cited_tasks) == expected
+
+
+def test_how_the_last_topic_relates_to_something_is_a_follow_up(bot, plan):
+    chat = bot.conversation()
+    chat.ask("推动科协组织改革向基层延伸是第几条？")
+    answer = chat.ask("跟农村有啥关系？")
+    assert "三农" in plan.task(33).text
+    assert answer.cited_tasks[:1] == [33], answer.text
