@@ -44,7 +44,7 @@ from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
                     TokenBucket, error_payload, json_bytes, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
-from .store import Log, LogUnavailable
+from .store import Log, LogUnavailable, Turn
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -177,26 +177,61 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="English detail for developers")
 
 
-# --- sessions -------------------------------------------------------------
-class Sessions:
-    """Bounded conversations by id (least recently used goes first; idle ones expire)."""
+# --- sessions ---------------------------------------------------------------
+@dataclass(frozen=True)
+class PastAnswer:
+    """What a conversation reads of an earlier answer to resolve a follow-up (rebuilt from a stored turn)."""
 
-    def __init__(self, bot, max_sessions: int, ttl: float):
-        self.bot, self.max, self.ttl = bot, max_sessions, ttl
-        self.items: OrderedDict[str, tuple[float, object, threading.Lock]] = OrderedDict()
+    text: str
+    cited_tasks: list[int]
+    route: str
+
+
+class Sessions:
+    """Conversations by id, kept as turns in the log's database so that any process sharing it
+    (same ``--log``) continues a session another one started.
+
+    Each message gets a fresh :class:`Conversation` whose history is the session's stored turns
+    (idle ones expire after ``ttl`` seconds); nothing is answered again to rebuild it. The last
+    turns are also kept in this process (bounded, least recently used goes first), used only when
+    the database has none, i.e. when it could not be read or written.
+    """
+
+    max_turns = 6
+
+    def __init__(self, bot, store: Log, max_sessions: int, ttl: float):
+        self.bot, self.store, self.max, self.ttl = bot, store, max_sessions, ttl
+        self.items: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, session_id: str | None):
-        now = time.monotonic()
+        """(session id, a Conversation holding its earlier turns); a new id when none is given."""
+        session_id = session_id or uuid.uuid4().hex
+        try:
+            turns = self.store.turns(session_id, since=time.time() - self.ttl, limit=self.max_turns)
+        except LogUnavailable as e:
+            log.warning("chat turns not readable, using this process's copy: %s", e)
+            turns = []
+        if not turns:
+            with self.lock:
+                entry = self.items.get(session_id)
+            if entry and time.monotonic() - entry[0] <= self.ttl:
+                turns = entry[1]
+        conversation = self.bot.conversation(max_turns=self.max_turns)
+        for t in turns:
+            conversation.history.append((t.question, t.resolved, PastAnswer(t.text, t.cited_tasks, t.route)))
+        return session_id, conversation
+
+    def record(self, session_id: str, question: str, resolved: str, answer: Answer):
+        """Keep the turn here and queue it for the database; returns the store's future."""
+        turn = Turn(question, resolved, answer.text, answer.cited_tasks, answer.route)
         with self.lock:
-            entry = self.items.pop(session_id, None) if session_id else None
-            if entry is None or now - entry[0] > self.ttl:
-                session_id = session_id or uuid.uuid4().hex
-                entry = (now, self.bot.conversation(max_turns=6), threading.Lock())
-            self.items[session_id] = (now, entry[1], entry[2])
+            _, turns = self.items.pop(session_id, (0.0, []))
+            self.items[session_id] = (time.monotonic(), (turns + [turn])[-self.max_turns:])
             while len(self.items) > self.max:
                 self.items.popitem(last=False)
-        return session_id, entry[1], entry[2]
+        return self.store.submit_turn(session_id, turn.question, turn.resolved, turn.text, turn.cited_tasks,
+                                      turn.route)
 
 
 # --- the app --------------------------------------------------------------
@@ -234,7 +269,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         from .core import Assistant
 
         bot = Assistant(config)
-    sessions = Sessions(bot, settings.max_sessions, settings.session_ttl)
+    sessions = Sessions(bot, store, settings.max_sessions, settings.session_ttl)
     plan = bot.plan
 
     # offline, answering is CPU-bound: a core's worth of threads run Python, many more may wait
@@ -353,15 +388,20 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.post("/api/chat", response_model=AnswerOut, tags=["问答"], summary="多轮对话：追问会结合上文")
     async def chat(body: ChatRequest, request: Request):
         started = time.perf_counter()
-        session_id, conversation, lock = sessions.get(body.session_id)
+        session_id, conversation = await anyio.to_thread.run_sync(sessions.get, body.session_id)
 
         def turn():
-            with lock:
-                answer = conversation.ask(body.message)
-                return answer, conversation.history[-1][1] if conversation.history else None
+            answer = conversation.ask(body.message)
+            return answer, conversation.history[-1][1]
 
         answer, resolved = await answering(turn)
-        return await answer_out(answer, started, request, session_id, resolved)
+        stored = sessions.record(session_id, answer.question, resolved, answer)
+        out = await answer_out(answer, started, request, session_id, resolved)
+        try:  # committed before the reply, so the next message may go to any process
+            await asyncio.wrap_future(stored)
+        except LogUnavailable:
+            pass  # counted in the log's health; this process's copy keeps the session going
+        return out
 
     @app.get("/api/tasks", tags=["规划"], summary="38项任务的列表")
     def tasks():
