@@ -612,10 +612,43 @@ def build_parser(prog: str = "app.py"):
                         "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
+                        "sessions through the --log database; the rate limit is counted per process")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
     p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
     return p
+
+
+WORKER_ARGV = "ASSISTANT_SERVE_ARGV"  # how `--workers N` hands the command line to each worker process
+
+
+def _configure(args) -> tuple[Config, ServerSettings]:
+    """Config and settings from the parsed flags and the ASSISTANT_* variables (ValueError when invalid)."""
+    import os
+
+    config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
+                             llm_base_url=args.base_url)
+    settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
+                                       rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
+                                       trusted_proxies=args.trusted_proxy,
+                                       log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+    if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
+        settings.allowed_hosts.append(args.host)
+    return config, settings
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``--workers`` process (a uvicorn factory): the command line comes from
+    ``$ASSISTANT_SERVE_ARGV``, set by :func:`main`. Every worker opens the same log database (so the
+    same chat sessions) and the same index; the rate limit is kept per worker."""
+    import os
+
+    args = build_parser().parse_args(json.loads(os.environ[WORKER_ARGV]))
+    config, settings = _configure(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(config, settings)
 
 
 def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
@@ -626,19 +659,16 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
     # one OpenMP thread per embedding call: requests already run in parallel, and idle OpenMP
     # threads spinning for work halved throughput on 2 cores (load benchmark: 56 → 117 q/s for one client)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(prog).parse_args(argv)
+    if args.workers < 1:
+        print("错误：--workers 至少为 1", file=sys.stderr)
+        return 2
     try:
-        config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
-                                 llm_base_url=args.base_url)
-        settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
-                                           rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
-                                           trusted_proxies=args.trusted_proxy,
-                                           log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+        config, settings = _configure(args)
     except ValueError as e:
         print(f"错误：配置无效（{e}）", file=sys.stderr)
         return 2
-    if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
-        settings.allowed_hosts.append(args.host)
     import uvicorn
 
     from .httpserver import protocol
@@ -650,14 +680,25 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 2
     try:
-        app = create_app(config, settings, store=store)
+        if args.workers > 1:  # each worker builds its own app (an index build is done by one, under its lock)
+            store.close()
+        else:
+            app = create_app(config, settings, store=store)
     except AssistantError as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 1
     if args.host in ("0.0.0.0", "::") and not args.allow_host and not os.environ.get("ASSISTANT_ALLOWED_HOSTS"):
         print("注意：只接受 localhost/127.0.0.1 这样的 Host；用 --allow-host 加上对外的域名或IP。", flush=True)
-    print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js）", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                http=protocol(), server_header=False, timeout_graceful_shutdown=4,
-                proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies or None)
+    workers = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
+    print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js{workers}）", flush=True)
+    common = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
+                  timeout_graceful_shutdown=4, proxy_headers=bool(settings.trusted_proxies),
+                  forwarded_allow_ips=settings.trusted_proxies or None)
+    if args.workers > 1:
+        os.environ[WORKER_ARGV] = json.dumps(argv)  # the workers are new processes: they read it back
+        # the protocol by import path: the workers' configuration crosses a process boundary
+        uvicorn.run("assistant.server:worker_app", factory=True, workers=args.workers,
+                    http="assistant.httpserver:LimitedHttpToolsProtocol", **common)
+    else:
+        uvicorn.run(app, http=protocol(), **common)
     return 0

@@ -84,3 +84,35 @@ def test_feedback_written_through_one_process_is_read_through_the_other(two_apps
     assert rows == [("up", "有用", "第19项任务要求什么？")]
     unknown = httpx.post(a + "/api/feedback", json={"answer_id": "0" * 32, "rating": "down"}, timeout=60)
     assert unknown.status_code == 404
+
+
+def _spawned_children(pid: int) -> int:
+    """Worker processes (multiprocessing spawn) whose parent is ``pid``, from /proc."""
+    n = 0
+    for d in Path("/proc").iterdir():
+        try:
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmd = (d / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        n += ppid == pid and b"spawn_main" in cmd
+    return n
+
+
+def test_workers_share_sessions_and_feedback(subprocess_env, tmp_path):
+    env = {**subprocess_env, "ASSISTANT_LOG": str(tmp_path / "shared.sqlite3"), "ASSISTANT_RATE_LIMIT": "0"}
+    proc, url = start_app(env, tmp_path, "--workers", "2")
+    try:
+        if Path("/proc/self/stat").exists():
+            assert _spawned_children(proc.pid) == 2
+        sid = httpx.post(url + "/api/chat", json={"message": "第19项任务要求什么？"}, timeout=60).json()["session_id"]
+        for _ in range(4):  # a new connection each time: either worker may take it
+            r = httpx.post(url + "/api/chat", json={"message": "它具体怎么落实？", "session_id": sid}, timeout=60).json()
+            assert r["cited_tasks"][0] == 19 and "19" in r["resolved_question"]
+            up = httpx.post(url + "/api/feedback", json={"answer_id": r["id"], "rating": "up"}, timeout=60)
+            assert up.status_code == 200, up.text
+    finally:
+        err = stop(proc)
+    assert "Traceback" not in err, err
+    rows = sqlite3.connect(tmp_path / "shared.sqlite3").execute("SELECT COUNT(*) FROM feedback").fetchone()
+    assert rows == (4,)
