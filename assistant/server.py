@@ -611,6 +611,8 @@ def build_parser(prog: str = "app.py"):
                    help="a reverse proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
                         "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
+    p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
+                                        "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
@@ -629,7 +631,7 @@ def _configure(args) -> tuple[Config, ServerSettings]:
     import os
 
     config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
-                             llm_base_url=args.base_url)
+                             llm_base_url=args.base_url, chroma_url=args.chroma_url)
     settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
                                        rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
                                        trusted_proxies=args.trusted_proxy,
