@@ -30,6 +30,7 @@ EXAMPLES = """examples:
   assistant serve --port 7860
   assistant log export --csv -o log.csv
   assistant index
+  assistant --chroma-url http://127.0.0.1:8000 index
 """
 
 
@@ -42,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model name for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="endpoint for --llm openai, e.g. http://127.0.0.1:11434/v1 ($OPENAI_BASE_URL)")
     p.add_argument("--timeout", type=float, help="seconds before an LLM call gives up ($ASSISTANT_LLM_TIMEOUT)")
+    p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
+                                        "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     sub = p.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
@@ -88,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
-                                 llm_base_url=args.base_url, llm_timeout=args.timeout)
+                                 llm_base_url=args.base_url, llm_timeout=args.timeout,
+                                 chroma_url=args.chroma_url)
     except ValueError as e:
         print(f"错误：配置无效（{e}）", file=sys.stderr)
         return 2

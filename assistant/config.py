@@ -22,6 +22,21 @@ def default_home() -> Path:
     return Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("guihua-assistant"))
 
 
+def chroma_address(url: str) -> tuple[str, int, bool]:
+    """(host, port, ssl) of a Chroma server URL.
+
+    >>> chroma_address("http://127.0.0.1:8000"), chroma_address("https://chroma.example.org")
+    (('127.0.0.1', 8000, False), ('chroma.example.org', 443, True))
+    """
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise ValueError(f"chroma_url must be http://HOST:PORT or https://HOST[:PORT], not {url!r}")
+    ssl = parts.scheme == "https"
+    return parts.hostname, parts.port or (443 if ssl else 8000), ssl
+
+
 @dataclass
 class Config:
     """Everything the library needs to know; nothing below reads the environment."""
@@ -40,15 +55,18 @@ class Config:
     llm_timeout: float = 30.0
     llm_max_retries: int = 1
     min_grounded: float = 0.5  # below this share of verified sentences, fall back to the extractive answer
+    chroma_url: str | None = None  # a Chroma server (``chroma run``), e.g. http://127.0.0.1:8000; None: in <home>
 
     def __post_init__(self):
         if self.llm not in ("extractive", "openai"):
             raise ValueError("llm must be either 'extractive' or 'openai'")
+        if self.chroma_url is not None:
+            chroma_address(self.chroma_url)  # fails early on a malformed URL
 
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Config":
         """Settings from ASSISTANT_LLM, OPENAI_BASE_URL, OPENAI_API_KEY, ASSISTANT_LLM_MODEL,
-        ASSISTANT_LLM_TIMEOUT, ASSISTANT_LLM_RETRIES (the CLI and web layer call this; the library never reads the environment)."""
+        ASSISTANT_LLM_TIMEOUT, ASSISTANT_LLM_RETRIES, ASSISTANT_CHROMA_URL (the CLI and web layer call this; the library never reads the environment)."""
         env = os.environ if env is None else env
         values = {
             "llm": env.get("ASSISTANT_LLM", "extractive"),
@@ -57,6 +75,7 @@ class Config:
             "llm_model": env.get("ASSISTANT_LLM_MODEL", "gpt-4o-mini"),
             "llm_timeout": float(env.get("ASSISTANT_LLM_TIMEOUT", "30")),
             "llm_max_retries": int(env.get("ASSISTANT_LLM_RETRIES", "1")),
+            "chroma_url": env.get("ASSISTANT_CHROMA_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

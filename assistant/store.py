@@ -32,6 +32,8 @@ import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -45,13 +47,30 @@ CREATE TABLE IF NOT EXISTS answers (
 CREATE TABLE IF NOT EXISTS feedback (
     rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, answer_id TEXT NOT NULL, rating TEXT NOT NULL, comment TEXT
 );
+CREATE TABLE IF NOT EXISTS turns (
+    rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, session_id TEXT NOT NULL, question TEXT NOT NULL,
+    resolved TEXT NOT NULL, answer TEXT NOT NULL, cited_tasks TEXT NOT NULL, route TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, rowid);
 """
 TABLES = {"answers": ("id", "ts", "session_id", "question", "answer", "refused", "cited_tasks", "route", "mode",
                       "ms", "client"),
-          "feedback": ("ts", "answer_id", "rating", "comment")}
+          "feedback": ("ts", "answer_id", "rating", "comment"),
+          "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route")}
 _STOP = object()
 log = logging.getLogger(__name__)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One stored chat turn: what a conversation needs to resolve the next follow-up."""
+
+    question: str
+    resolved: str
+    text: str
+    cited_tasks: list[int]
+    route: str
 
 
 class LogUnavailable(AssistantError):
@@ -132,6 +151,12 @@ class Log:
 
     def submit_feedback(self, answer_id: str, rating: str, comment: str | None) -> Future:
         return self._submit("feedback", (time.time(), answer_id, rating, comment))
+
+    def submit_turn(self, session_id: str, question: str, resolved: str, text: str, cited_tasks: list[int],
+                    route: str) -> Future:
+        """Queue a chat turn; once committed, any process sharing this database continues the session."""
+        return self._submit("turns", (time.time(), session_id, question, resolved, text, json.dumps(cited_tasks),
+                                      route))
 
     def answer(self, *args, timeout: float = 30.0) -> None:
         """:meth:`submit_answer` and wait for the commit; raises LogUnavailable."""
@@ -279,6 +304,20 @@ class Log:
                 return db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is not None
         except sqlite3.Error as e:
             raise LogUnavailable(f"cannot read the log: {e}") from e
+
+    def turns(self, session_id: str, since: float = 0.0, limit: int = 10) -> list[Turn]:
+        """The last ``limit`` turns of a session newer than ``since`` (a time.time()), oldest first.
+
+        Reads what is committed, by this process or any other sharing the database."""
+        try:
+            with closing(self._connect()) as db:
+                rows = db.execute("SELECT question, resolved, answer, cited_tasks, route FROM turns"
+                                  " WHERE session_id = ? AND ts > ? ORDER BY rowid DESC LIMIT ?",
+                                  (session_id, since, limit)).fetchall()
+        except sqlite3.Error as e:
+            raise LogUnavailable(f"cannot read the log: {e}") from e
+        return [Turn(r["question"], r["resolved"], r["answer"], json.loads(r["cited_tasks"]), r["route"])
+                for r in reversed(rows)]
 
     def rows(self, table: str) -> list[dict]:
         if table not in TABLES:

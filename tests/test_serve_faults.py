@@ -126,11 +126,11 @@ def tiny_disk(tmp_path):
 
 def _fill(mnt: Path) -> Path:
     filler = mnt / "filler"
-    with filler.open("wb") as f:
+    # unbuffered: a buffered file would keep the bytes that did not fit and fail again on close
+    with filler.open("wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return filler
