@@ -213,9 +213,13 @@ def build_quiz_tab(bot) -> None:
             return "请至少选择一项任务或一个部分。", gr.update(value=None, visible=False)
         if not kinds:
             return "请至少选择一种题型。", gr.update(value=None, visible=False)
+        seed = str(seed or "").strip()
+        if seed and not seed.isdigit():
+            return "随机种子须为非负整数；留空则每次随机出题。", gr.update(value=None, visible=False)
         try:
+            # a blank seed is a fresh random one; the preview shows it so the quiz can be made again
             quiz = bot.quiz(tasks=tasks or None, part=part or None, n=int(n), kinds=tuple(kinds),
-                            seed=int(seed) if seed not in (None, "") else None)
+                            seed=int(seed) if seed else None)
         except Exception as e:  # InputError and anything unexpected: a message, never a crash
             return getattr(e, "message_zh", None) or "出题失败，请换个范围再试。", gr.update(value=None, visible=False)
         folder = Path(tempfile.mkdtemp(prefix="guihua-quiz-"))
@@ -237,7 +241,9 @@ def build_quiz_tab(bot) -> None:
             kinds = gr.CheckboxGroup([(name, k) for k, name in KIND_NAMES.items()], value=list(KIND_NAMES),
                                      label="题型", elem_id="quiz-kinds")
             n = gr.Slider(1, 50, value=10, step=1, label="题目数量", elem_id="quiz-n")
-            seed = gr.Number(None, label="随机种子（可选）", precision=0, elem_id="quiz-seed")
+            # a text box, not gr.Number: a number box shows (and sends) 0 when left empty
+            seed = gr.Textbox("", label="随机种子（可选，留空则随机）", placeholder="留空则随机",
+                              max_lines=1, elem_id="quiz-seed")
             go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
             files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",
                             visible=False, elem_id="quiz-files")
