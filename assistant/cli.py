@@ -180,11 +180,11 @@ def _run(args, config: Config) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(answer.text)
-        if answer.citations:
+        quoted = [c for c in answer.citations if not c.is_title]  # a decline cites titles only: no heading
+        if quoted:
             print("\n引用：")
-            for c in answer.citations:
-                if not c.is_title:
-                    print(f"  {c.marker} {c.label}：“{c.quote}”")
+            for c in quoted:
+                print(f"  {c.marker} {c.label}：“{c.quote}”")
     return 0
 
 

@@ -12,7 +12,8 @@ its file extension and MIME type, so a web layer can offer downloads::
   序号, 题型 (单选题/多选题/判断题/填空题), 题干, 选项A–F, 答案 (letters, 正确/错误, or the word),
   解析, 任务, 章节, 出处 (the task's label), 原文 (the verbatim quote). The CSV starts with a UTF-8 BOM so that Excel reads the Chinese.
 - **gift** (Moodle): single → ``{=right ~wrong}``, multi → ``{~%50%right ~%-100%wrong}``, judge →
-  ``{T}``/``{F}``, blank → short answer ``{=word}``; the explanation as general feedback ``####``;
+  ``{T}``/``{F}``, blank → short answer ``{=word =variant …}`` (every
+  spelling of ``answer_variants``: middle dots · • ・, full/half width); the explanation as general feedback ``####``;
   ``~ = # { } :`` and ``\\`` escaped with a backslash.
 - **aiken** (Moodle): single-choice only. True/false items become "A. 正确 / B. 错误" questions;
   multiple-choice and blank items cannot be written and are left out: ``skipped(items, "aiken")``
@@ -29,6 +30,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 
 from .errors import InputError
 from .quizmodels import KIND_NAMES, LETTERS, Quiz, QuizItem
@@ -171,10 +173,34 @@ def to_gift(quiz: Quiz) -> str:
         elif item.kind == "judge":
             answers = ["TRUE" if item.answer == ["正确"] else "FALSE"]
         else:
-            answers = ["=" + gift_escape(item.answer[0])]
+            answers = ["=" + gift_escape(a) for a in answer_variants(item.answer[0])]
         body = "\n".join(f"\t{a}" for a in answers)
         out += [f"::{title}::{gift_escape(item.stem)} {{", body, f"\t####{feedback}", "}", ""]
     return "\n".join(out)
+
+
+_DOTS = "·•・‧"
+
+
+def answer_variants(answer: str) -> list[str]:
+    """The spellings a trainee may type for a short answer, the plan's own first: any middle dot
+    (· • ・ ‧) for another, full-width and half-width letters, digits and punctuation, “” as "".
+    Moodle's short answer matches typed text exactly, so GIFT lists each as an accepted answer.
+
+    >>> answer_variants("科学·技术")
+    ['科学·技术', '科学•技术', '科学・技术', '科学‧技术']
+    >>> answer_variants("5G网络")
+    ['5G网络', '５Ｇ网络']
+    """
+    widths = [answer, unicodedata.normalize("NFKC", answer),
+              "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in unicodedata.normalize("NFKC", answer)),
+              re.sub("[“”]", '"', unicodedata.normalize("NFKC", answer))]
+    out: list[str] = []
+    for text in widths:
+        for dot in ([text[i] for i in range(len(text)) if text[i] in _DOTS][:1] or [None]):
+            spellings = [text] if dot is None else [text] + [text.replace(dot, d) for d in _DOTS if d != dot]
+            out += [x for x in spellings if x not in out]
+    return out
 
 
 def _weight(value: float) -> str:

@@ -6,8 +6,9 @@
 
 Offline (the default) the items come from ``quizgen`` (the plan's own sentences and structure);
 with ``Config.llm == "openai"`` a model writes them first (``quizllm``) and offline items fill
-whatever it could not write validly. Either way every item passes ``quizcheck.Checker`` and no
-two items test the same fact; when the chosen tasks cannot give ``n`` such items the quiz is
+whatever it could not write validly. Either way every item passes ``quizcheck.Checker``, no
+two items test the same fact and no two quote the same sentence; when the chosen tasks cannot
+give ``n`` such items the quiz is
 shorter and ``Quiz.notice`` says so. The mix of kinds is even, the chosen tasks take turns, and
 no stem form repeats while another one is still unused. The model is only asked about tasks (a
 part without tasks, such as 二, is quizzed offline).
@@ -235,7 +236,7 @@ class Assembler:
     def _clashes(self, item: QuizItem) -> bool:
         c = self.checker
         if any(canon(item.stem) == canon(t.stem) or c.duplicate(item, t) or c.leaks(item, t) or c.leaks(t, item)
-               for t in self.taken):
+               or c.same_sentence(item, t) for t in self.taken):
             self.stats["duplicates skipped"] += 1
             return True
         return False

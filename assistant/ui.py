@@ -51,6 +51,26 @@ def _plain(text: str) -> str:
     return html.escape(text)
 
 
+def answer_html(text: str) -> str:
+    r"""An answer as HTML: its "- " lines as a list, every other line as its own paragraph, so a
+    heading such as "相关内容：" is never drawn inside the bullet before it; all text escaped.
+
+    >>> answer_html("根据任务19：\n- 甲 [任务19]\n相关内容：\n- <b>乙</b>")
+    '<p>根据任务19：</p><ul><li>甲 [任务19]</li></ul><p>相关内容：</p><ul><li>&lt;b&gt;乙&lt;/b&gt;</li></ul>'
+    """
+    out, items = [], []
+    for line in text.split("\n") + [""]:
+        if line.startswith("- "):
+            items.append(f"<li>{_plain(line[2:])}</li>")
+            continue
+        if items:
+            out.append("<ul>" + "".join(items) + "</ul>")
+            items = []
+        if line.strip():
+            out.append(f"<p>{_plain(line)}</p>")
+    return "".join(out)
+
+
 def _snippet(quote: str, size: int = 12) -> str:
     quote = quote.strip()
     return quote if len(quote) <= size else quote[:size] + "…"
@@ -74,10 +94,11 @@ def build_ui(bot, store) -> gr.Blocks:
         text = answer.text
         if answer.notice:
             text = f"{answer.notice}\n\n{text}"
-        return _plain(text)
+        return answer_html(text)
 
     def chips_for(answer: Answer):
-        cites = [c for c in answer.citations if c.quote]
+        # the quoted sentences only: a task's title is cited too, but highlighting it shows nothing
+        cites = [c for c in answer.citations if c.quote and not c.is_title]
         choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
         return cites, gr.update(choices=choices, value=None, visible=bool(choices))
 
@@ -116,7 +137,7 @@ def build_ui(bot, store) -> gr.Blocks:
             pass  # counted in /api/health; this answer takes no feedback
         history[-1] = {"role": "assistant", "content": answer_message(answer)}
         cites, chips = chips_for(answer)
-        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""
+        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""  # a quote, not a title
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
 
     def open_citation(choice, cites):
@@ -146,19 +167,20 @@ def build_ui(bot, store) -> gr.Blocks:
         gr.Markdown(INTRO)
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3, min_width=320):
+                with gr.Row(equal_height=False, elem_id="chat-row"):
+                    with gr.Column(scale=3, min_width=320, elem_id="chat-col"):
                         # plain text: a question (and an answer that repeats it) is never markdown or HTML,
-                        # so "![x](http://…)" in a question fetches nothing
-                        chatbot = gr.Chatbot(label="对话", height=520, elem_id="chat", layout="bubble",
+                        # so "![x](http://…)" in a question fetches nothing. No label: gradio floats it over
+                        # the first lines of the chat once it scrolls (the tab already says 问答)
+                        chatbot = gr.Chatbot(label="对话", show_label=False, height=520, elem_id="chat", layout="bubble",
                                              render_markdown=False, sanitize_html=True,
                                              buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
                         chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
                                          elem_classes=["chips"], elem_id="citations")
                         box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
                                          max_length=500, submit_btn="发送", elem_id="question")
-                        gr.Examples(EXAMPLES, inputs=box, label="示例问题")
-                    with gr.Column(scale=2, min_width=300):
+                        gr.Examples(EXAMPLES, inputs=box, label="示例问题", elem_id="examples")
+                    with gr.Column(scale=2, min_width=300, elem_id="viewer-col"):
                         viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
                 conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})
                 outputs = [chatbot, conversation, cites, ids, chips, viewer, box]
@@ -213,9 +235,13 @@ def build_quiz_tab(bot) -> None:
             return "请至少选择一项任务或一个部分。", gr.update(value=None, visible=False)
         if not kinds:
             return "请至少选择一种题型。", gr.update(value=None, visible=False)
+        seed = str(seed or "").strip()
+        if seed and not seed.isdigit():
+            return "随机种子须为非负整数；留空则每次随机出题。", gr.update(value=None, visible=False)
         try:
+            # a blank seed is a fresh random one; the preview shows it so the quiz can be made again
             quiz = bot.quiz(tasks=tasks or None, part=part or None, n=int(n), kinds=tuple(kinds),
-                            seed=int(seed) if seed not in (None, "") else None)
+                            seed=int(seed) if seed else None)
         except Exception as e:  # InputError and anything unexpected: a message, never a crash
             return getattr(e, "message_zh", None) or "出题失败，请换个范围再试。", gr.update(value=None, visible=False)
         folder = Path(tempfile.mkdtemp(prefix="guihua-quiz-"))
@@ -237,7 +263,9 @@ def build_quiz_tab(bot) -> None:
             kinds = gr.CheckboxGroup([(name, k) for k, name in KIND_NAMES.items()], value=list(KIND_NAMES),
                                      label="题型", elem_id="quiz-kinds")
             n = gr.Slider(1, 50, value=10, step=1, label="题目数量", elem_id="quiz-n")
-            seed = gr.Number(None, label="随机种子（可选）", precision=0, elem_id="quiz-seed")
+            # a text box, not gr.Number: a number box shows (and sends) 0 when left empty
+            seed = gr.Textbox("", label="随机种子（可选，留空则随机）", placeholder="留空则随机",
+                              max_lines=1, elem_id="quiz-seed")
             go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
             files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",
                             visible=False, elem_id="quiz-files")

@@ -265,3 +265,85 @@ def test_web_ui_shows_questions_as_plain_text(browser, live):
     page.wait_for_timeout(500)
     assert fetched == []
     page.close()
+
+
+# --- issue 14: what users saw go wrong in the chat -------------------------------------------------------
+OVERLAP = """([a, b]) => {
+  const boxes = s => [...document.querySelectorAll(s)].map(e => e.getBoundingClientRect())
+                       .filter(r => r.width > 0 && r.height > 0);
+  const out = [];
+  for (const x of boxes(a)) for (const y of boxes(b))
+    if (x.left < y.right && y.left < x.right && x.top < y.bottom && y.top < x.bottom) out.push([x.top, y.top]);
+  return out;
+}"""
+
+
+def _ask_ui(page, question: str, answers: int = 1):
+    page.locator("#question textarea").fill(question)
+    page.locator("#question textarea").press("Enter")
+    page.wait_for_function(f"document.querySelectorAll('#chat .bot-row').length >= {answers} && "
+                           "!document.querySelector('#chat').innerText.includes('正在查找')", timeout=30_000)
+    page.locator("#citations label").first.wait_for(timeout=30_000)
+    return page.locator("#chat .bot-row").last
+
+
+def test_the_chat_label_covers_no_answer_once_the_chat_scrolls(browser, live):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url + "/")
+    for k, q in enumerate(["如何提升科普能力？", "怎样加强科技人才培养？"], 1):
+        _ask_ui(page, q, k)
+    page.locator("#chat .bubble-wrap").evaluate("e => e.scrollTop = e.scrollHeight / 3")
+    labels = "#chat [data-testid='block-label'], #chat label, #chat .label"
+    assert page.evaluate(OVERLAP, [labels, "#chat .message-row"]) == []
+    covering = [t for t in page.locator(labels).all_inner_texts() if "对话" in t]
+    assert not any(page.locator(labels).nth(i).is_visible() for i in range(page.locator(labels).count())
+                   if "对话" in page.locator(labels).nth(i).inner_text()), covering
+    page.close()
+
+
+def test_a_heading_after_a_list_is_its_own_line(browser, live):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url + "/")
+    answer = _ask_ui(page, "如何提升科普能力？")
+    heading = answer.locator("p", has_text="相关内容：")
+    assert heading.count() == 1 and heading.evaluate("e => e.closest('li') === null")
+    bullet = answer.locator("li").first.bounding_box()
+    box = heading.bounding_box()
+    assert box["y"] >= bullet["y"] + bullet["height"] - 1  # below the bullet, not inside it
+    assert box["x"] < answer.locator("li").first.bounding_box()["x"]  # not indented like a bullet
+    page.close()
+
+
+def test_the_viewer_highlights_the_quote_of_the_chosen_citation(browser, live, bot):
+    quotes = [c.quote for c in bot.ask("如何提升科普能力？").citations if not c.is_title]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url + "/")
+    _ask_ui(page, "如何提升科普能力？")
+    mark = page.locator("#viewer mark")
+    mark.wait_for(timeout=10_000)
+    assert mark.inner_text() == quotes[0]  # the quoted sentence, not the task's title
+    page.locator("#citations label").nth(1).click()
+    page.wait_for_function("([q]) => document.querySelector('#viewer mark')?.innerText === q", arg=[quotes[1]],
+                           timeout=10_000)
+    assert page.locator("#viewer mark").inner_text() == quotes[1]
+    page.close()
+
+
+def test_on_a_phone_the_cited_text_is_right_under_the_answer(browser, live, shots):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live.url + "/")
+    page.locator("#examples").wait_for(state="visible", timeout=10_000)  # an empty chat offers examples
+    answer = _ask_ui(page, "如何提升科普能力？")
+    mark = page.locator("#viewer mark")
+    mark.wait_for(timeout=10_000)
+    bottom = answer.bounding_box()["y"] + answer.bounding_box()["height"]
+    top = mark.bounding_box()["y"]
+    assert 0 <= top - bottom < 844, (bottom, top)  # within one screen below the answer
+    assert not page.locator("#examples").is_visible()  # examples only on an empty chat
+    question = page.locator("#question").bounding_box()
+    assert question["y"] > top  # the input comes after the cited text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "ui-phone-citation.png"), full_page=True)
+    context.close()

@@ -51,6 +51,14 @@ def test_ask_prints_a_cited_answer(run, plan):
     assert "Traceback" not in err(p)
 
 
+@pytest.mark.parametrize("question", ["明天北京天气怎么样？", "个人所得税怎么申报？"])
+def test_a_decline_prints_no_empty_citation_heading(run, question):
+    p = run("ask", question)
+    assert p.returncode == 0, err(p)
+    assert "引用：" not in out(p), out(p)
+    assert json.loads(out(run("ask", "--json", question)))["refused"] is True
+
+
 def test_ask_json_has_the_answer_fields(run, plan):
     p = run("ask", "--json", "一共有多少项任务")
     assert p.returncode == 0, err(p)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.quizcheck import display
+from assistant.quizcheck import canon, display
 from assistant.quizmodels import QuizItem
 from quiz_helpers import maker  # noqa: F401  (a fixture)
 
@@ -172,3 +172,98 @@ def test_a_stem_that_gives_another_items_answer_away(maker, items):
     leak = QuizItem("single", f"下列哪一项与“{blank.answer[0]}”有关？", ["甲", "乙", "丙"], ["甲"], "x",
                     blank.task, blank.section, blank.quote)
     assert maker.checker.leaks(blank, leak)
+
+
+# --- issue 14: items a trainer would not put in an exam -------------------------------------------------
+def swapped(item, old: str, new: str):
+    """The item with ``old`` replaced by ``new`` in its stem and options (answer kept)."""
+    return replace(item, stem=item.stem.replace(old, new), options=[new if o == old else o for o in item.options])
+
+
+def test_a_distractor_that_is_a_synonym_of_the_key(maker, items):
+    item = first(items, lambda i: i.template == "single.fill" and i.answer == ["标准体系"])  # task 18, real
+    wrong = next(o for o in item.options if o not in item.answer)
+    rejected(maker, swapped(item, wrong, "标准系统"), "near-synonym of the key")
+
+
+@pytest.mark.parametrize("key,synonym", [("科研院所", "研究院所")])
+def test_the_issues_synonym_pairs_as_distractors(maker, items, plan, key, synonym):
+    """研究院所 for 科研院所 (the issue's example) on the plan's own sentence in task 17."""
+    real = first(items, lambda i: i.template == "single.fill")
+    sentence = next(s.text for s in plan.task(17).sentences if "激发高校、科研院所、企业" in s.text)
+    item = replace(real, stem="任务17写道：“……激发高校、____、企业、社会团体等社会多元主体……”横线处应为哪一项？",
+                   options=[key, "标准体系", "产业体系", "学术期刊"], answer=[key], task=17, section="六",
+                   quote=sentence, label=plan.task(17).label)
+    assert maker.checker.check(item) == [], maker.checker.check(item)
+    rejected(maker, swapped(item, "学术期刊", synonym), "near-synonym of the key")
+
+
+def test_the_issues_synonym_pairs_by_meaning():
+    from assistant.quizcheck import near_meaning
+
+    assert near_meaning("研究院所", "科研院所") and near_meaning("科研成果", "科技成果")
+    assert not near_meaning("科普中国", "科技期刊") and not near_meaning("标准体系", "产业体系")
+
+
+def test_two_near_identical_options(maker, items):
+    item = first(items, lambda i: i.template == "single.fill" and i.answer == ["标准体系"])
+    wrong = [o for o in item.options if o not in item.answer]
+    assert "科协工作体系" in wrong
+    other = next(o for o in wrong if o != "科协工作体系")
+    rejected(maker, swapped(item, other, "科协工作系统"), "near-identical")
+
+
+def false_item(maker, items):
+    """The real false statement of task 19 that swaps 党群服务中心 for 技术交易服务中心."""
+    return first(items, lambda i: i.kind == "judge" and i.answer == ["错误"] and "技术交易服务中心" in i.stem)
+
+
+def test_a_false_statement_made_with_a_near_synonym_is_still_true(maker, items, plan):
+    item = false_item(maker, items)  # the issue's own swap, 技术技能人员 → 科技人员, on task 2's sentence
+    quote = next(s.text for s in plan.task(2).sentences if "激发技术技能人员的创新创造活力" in s.text)
+    said = "树立典范，激发科技人员的创新创造活力"
+    assert canon(said) not in canon(plan.text)
+    two = replace(item, stem=f"规划在第2项任务中要求“{said}”。此说法对吗？", task=2, section="三", quote=quote,
+                  label=plan.task(2).label)
+    rejected(maker, two, "near-synonym")
+
+
+def test_a_false_statement_whose_swap_is_ungrammatical(maker, items):
+    item = false_item(maker, items)
+    rejected(maker, replace(item, stem=item.stem.replace("技术交易服务中心", "积极参与")), "part of speech")
+
+
+def which_task(maker):
+    items = maker.make(part="六", n=30, kinds="single", seed=4).items
+    return first(items, lambda i: i.template == "single.which_task" and "全国科普日活动" in i.stem)
+
+
+def test_a_which_task_term_that_the_plans_title_also_has(maker, plan):
+    item = which_task(maker)
+    assert maker.checker.check(item) == []
+    quote = next(s.text for s in plan.task(18).sentences if '"十四五"' in s.text)
+    others = [t for t in plan.part("六").tasks if "十四五" not in t.text][:3]
+    answer = f"任务18 {plan.task(18).title}"
+    options = [answer] + [f"任务{t.task} {t.title}" for t in others]
+    wrong = replace(item, stem="“十四五”出自规划的哪一项任务？", options=options, answer=[answer], task=18,
+                    quote=quote, label=plan.task(18).label)
+    rejected(maker, wrong, "outside the cited task")
+
+
+def test_a_which_task_term_cut_from_a_longer_term(maker):
+    item = which_task(maker)
+    rejected(maker, replace(item, stem=item.stem.replace("全国科普日活动", "科普日活")), "fragment")
+    rejected(maker, replace(item, stem=item.stem.replace("全国科普日活动", "全国科普日")), "fragment")
+
+
+# --- a quiz: one item a sentence -----------------------------------------------------------------------
+def test_two_items_on_one_sentence_are_caught(maker, items):
+    pair = next(((a, b) for k, a in enumerate(items) for b in items[:k]
+                 if maker.checker.sentences(a) & maker.checker.sentences(b)
+                 and not maker.checker.check_quiz([b]) and not maker.checker.duplicate(a, b)
+                 and not maker.checker.leaks(a, b) and not maker.checker.leaks(b, a) and a.stem != b.stem), None)
+    assert pair is not None, "the pool has no two items on one sentence"
+    assert any("same sentence" in p for p in maker.checker.check_quiz(list(pair)))
+    for quiz in (maker.make(tasks=[19], n=10, seed=s).items for s in range(3)):
+        quoted = [maker.checker.sentences(i) for i in quiz]
+        assert all(not (x & y) for k, x in enumerate(quoted) for y in quoted[:k])

@@ -76,7 +76,7 @@ def test_files_gift_and_xlsx(run, tmp_path):
 
 
 def test_aiken_says_what_it_leaves_out(run):
-    p = run("quiz", "--task", "19", "-n", "8", "--seed", "2", "--format", "aiken")
+    p = run("quiz", "--part", "六", "-n", "8", "--seed", "2", "--format", "aiken")
     assert p.returncode == 0
     parsed = parse_aiken(text(p))
     err = p.stderr.decode()

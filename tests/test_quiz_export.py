@@ -55,7 +55,8 @@ def test_gift_reads_back_item_for_item(quiz):
         elif item.kind == "judge":
             assert q["type"] == "truefalse" and q["answers"][0][0] == (item.answer == ["正确"])
         else:
-            assert q["type"] == "shortanswer" and [a for a, _, _ in q["answers"]] == item.answer
+            assert q["type"] == "shortanswer" and q["answers"][0][0] == item.answer[0]
+            assert all(w == 100 for _, w, _ in q["answers"])
 
 
 def test_gift_escapes_its_special_characters():
@@ -69,6 +70,16 @@ def test_gift_escapes_its_special_characters():
     assert [a for a, w, _ in parsed[0]["answers"] if w == 100] == [tricky]
     assert parsed[0]["general_feedback"].startswith("说明：~=#{}")
     assert parsed[1]["answers"][0][0] == "a=b:c"
+
+
+def test_gift_short_answers_accept_any_middle_dot_and_either_width():
+    """The plan writes “典赞•科普中国” with a bullet; a trainee types · (or ・), or full-width letters."""
+    quote = "深入开展\"典赞•科普中国\"宣传推介活动"
+    blank = QuizItem("blank", "填空：“深入开展____宣传推介活动”", [], ["典赞•科普中国"], "x", 19, "六", quote)
+    five_g = QuizItem("blank", "填空：“推进____网络建设”", [], ["5G"], "x", 19, "六", "推进5G网络建设")
+    dots, widths = (sorted(a for a, w, _ in q["answers"] if w == 100) for q in parse_gift(export([blank, five_g], "gift")))
+    assert dots == sorted(["典赞•科普中国", "典赞·科普中国", "典赞・科普中国", "典赞‧科普中国"])
+    assert widths == sorted(["5G", "５Ｇ"])
 
 
 def test_aiken_holds_single_choice_and_true_false_and_says_what_it_left_out(quiz):

@@ -42,19 +42,22 @@ def good(plan):
     """Four items a careful model would write about task 19, built from the plan's text."""
     s1 = plan.task(19).sentences[1].text  # 推进国家科普中心建设,建立应急科普专家委员会,…
     s4 = next(s.text for s in plan.task(19).sentences if "乡村振兴" in s.text)
-    c1, c4 = clauses(s1), clauses(s4)
+    # one item a sentence: a short sentence for the statement, another long one for the multiple choice
+    s2 = next(s.text for s in plan.task(19).sentences if s.text.startswith("深化全域科普工作试点"))
+    s5 = next(s.text for s in plan.task(19).sentences[2:] if s.text not in (s1, s4) and len(clauses(s.text)) >= 3)
+    c1, c2, c4, c5 = clauses(s1), clauses(s2), clauses(s4), clauses(s5)
     foreign = [clauses(plan.task(t).sentences[1].text)[0] for t in (18, 20, 21)]
     assert not any(f in plan.task(19).text for f in foreign)
     word = next(w for w in ("应急科普专家委员会",) if w in s1)
     return [
         {"kind": "blank", "stem": f"根据任务19的内容填空：“{wide(s1.replace(word, '____'))}”", "options": [],
          "answer": [word], "explanation": "见任务19。", "task": 19, "quote": s1},
-        {"kind": "judge", "stem": f"判断正误：任务19提出“{c1[0]}”。", "options": ["正确", "错误"], "answer": ["正确"],
-         "explanation": "原文如此。", "task": 19, "quote": s1},
+        {"kind": "judge", "stem": f"判断正误：任务19提出“{c2[0]}”。", "options": ["正确", "错误"], "answer": ["正确"],
+         "explanation": "原文如此。", "task": 19, "quote": s2},
         {"kind": "single", "stem": "下列哪一项是任务19提出的举措？", "options": [c4[1]] + foreign, "answer": [c4[1]],
          "explanation": "见任务19。", "task": 19, "quote": s4},
-        {"kind": "multi", "stem": "下列哪些属于任务19的内容？（多选）", "options": [c4[0], c4[2]] + foreign[:2],
-         "answer": [c4[0], c4[2]], "explanation": "见任务19。", "task": 19, "quote": s4},
+        {"kind": "multi", "stem": "下列哪些属于任务19的内容？（多选）", "options": [c5[0], c5[2]] + foreign[:2],
+         "answer": [c5[0], c5[2]], "explanation": "见任务19。", "task": 19, "quote": s5},
     ]
 
 
@@ -89,11 +92,11 @@ def test_valid_items_are_kept(llm_maker, stub, good, plan):
 
 
 def test_a_quote_copied_with_other_punctuation_is_stored_as_the_plan_writes_it(llm_maker, stub, good, plan):
-    item = dict(good[1], quote=wide(good[1]["quote"]))
+    item = dict(good[0], quote=wide(good[0]["quote"]))
     assert item["quote"] not in plan.task(19).text
     stub.script("reply", reply([item]))
-    quiz = llm_maker.make(tasks=[19], n=1, kinds="judge", seed=7)
-    assert quiz.items[0].source == "llm" and quiz.items[0].quote == good[1]["quote"]
+    quiz = llm_maker.make(tasks=[19], n=1, kinds="blank", seed=7)
+    assert quiz.items[0].source == "llm" and quiz.items[0].quote == good[0]["quote"]
 
 
 def test_invalid_items_are_dropped_and_the_model_asked_again(llm_maker, stub, good, bad):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import httpx
 import openpyxl
@@ -80,4 +81,25 @@ def test_quiz_tab_previews_and_offers_every_format(browser, live, shots):  # noq
     assert md.status_code == 200 and "答案与解析" in md.text
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / "ui-quiz.png"))
+    page.close()
+
+
+def test_a_blank_seed_is_a_fresh_random_one_shown_after_generation(browser, live):  # noqa: F811
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live.url + "/")
+    page.get_by_role("tab", name="出题").click()
+    seed_box = page.locator("#quiz-seed textarea, #quiz-seed input").first
+    assert seed_box.input_value() == ""  # not pre-filled with 0: the default is "random"
+    page.locator("#quiz-tasks input").click()
+    page.get_by_role("option", name="任务19 实施平战结合科普能力提升工程").click()
+    page.keyboard.press("Escape")
+    seeds = []
+    for _ in range(2):
+        page.locator("#quiz-go").click()
+        page.wait_for_function(
+            "([n]) => { const m = document.querySelector('#quiz-preview').innerText.match(/种子 (\\d+)/g);"
+            " return m && !n.includes(m[0]); }", arg=[[f"种子 {s}" for s in seeds]], timeout=30_000)
+        seeds.append(int(re.search(r"种子 (\d+)", page.locator("#quiz-preview").inner_text()).group(1)))
+    assert seeds[0] != seeds[1] and seeds[0] != 0
+    assert seed_box.input_value() == ""  # still random for the next trainer
     page.close()
