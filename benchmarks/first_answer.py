@@ -6,7 +6,7 @@
 ``--baseline DIR`` times another checkout the same way, alternating with this one, so both are
 measured under the same load (the machine is shared); e.g. ``git archive <commit> | tar -x -C DIR``.
 
-Run: python benchmarks/first_answer.py [--runs 3] [--baseline /tmp/base]
+Run: python benchmarks/first_answer.py [--runs 3] [--baseline DIR]
 """
 from __future__ import annotations
 

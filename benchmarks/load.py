@@ -8,7 +8,7 @@ answered questions per second, p50/p95/p99 latency and errors. Loopback only.
 
 Run: python benchmarks/load.py [--seconds 15] [--max-requests 5000] [--levels 1,8,32]
      python benchmarks/load.py --url http://127.0.0.1:7860   # a server already running
-     python benchmarks/load.py --unique --levels 32 --rounds 3 --baseline /tmp/base
+     python benchmarks/load.py --unique --levels 32 --rounds 3 --baseline DIR   (DIR: an older checkout)
 
 ``--baseline DIR`` runs another checkout's app.py (e.g. ``git archive <commit> | tar -x -C DIR``)
 in turn with this one, round after round, so "before" and "after" share the machine's load. Each

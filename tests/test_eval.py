@@ -6,6 +6,10 @@ import subprocess
 
 import pytest
 
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
 QUESTIONS = [
     {"id": "t-1", "category": "task_number", "question": "第19项任务要求什么？", "gold_tasks": [19],
      "gold_sections": [], "all_gold": False, "answer_contains": ["应急科普专家委员会"], "must_refuse": False},
@@ -78,3 +82,22 @@ def test_a_malformed_gold_file_exits_2(tmp_path, python, subprocess_env, content
 def test_a_missing_gold_file_exits_2(tmp_path, python, subprocess_env):
     run = _eval(python, subprocess_env, "--questions", tmp_path / "nope.jsonl")
     assert run.returncode == 2 and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("name", ["everyday_dev", "everyday_dev2", "everyday_dev3", "everyday_test"])
+def test_everyday_gold_is_checked_against_the_plan(plan, name):
+    """Each gold task of the blind everyday sets comes with a verbatim passage of that task."""
+    from assistant.evaluate import load_gold
+
+    items = load_gold(REPO / "eval" / f"{name}.jsonl")
+    assert len(items) >= 90 and len({i["id"] for i in items}) == len(items)
+    for item in items:
+        if item["must_refuse"]:
+            assert not item["gold_tasks"], item["id"]
+            continue
+        assert item["gold_tasks"] or item["gold_sections"], item["id"]
+        for n, evidence in zip(item["gold_tasks"], item.get("evidence", [])):
+            assert evidence in plan.task(n).text, (item["id"], n, evidence)
+        for fact in item["answer_contains"]:
+            assert fact in plan.text, (item["id"], fact)
+        assert item.get("turns", [item["question"]])[-1] == item["question"]
