@@ -199,7 +199,7 @@ class ExtractiveAnswerer:
         """A topic in lay words ("把成果变成生产力") may be said otherwise in some tasks: add the tasks that
         retrieval ranks close to the best and whose best sentence holds one of its distinctive words."""
         result = self.retriever.search(topic)
-        words = [w for w in result.asked + result.curated if len(w) >= 2 and w not in self.common_words]
+        words = self._distinctive(result)
         have = {n.id for n, _ in members}
         best = result.hits[0].score
         for hit in result.hits[:6]:
@@ -340,8 +340,7 @@ class ExtractiveAnswerer:
             chosen = self._pick_sentences(node, result, limit=3)
             _, _, missing = self._answerable(q, result, node, chosen, pinned=True)
             if missing:
-                return self._decline_missing(question, missing, node, chosen,
-                                             self._nodes_as_passages([node]), [])
+                return self._decline_missing(question, missing, node, chosen, self._nodes_as_passages([node]))
         for n in numbers[:3]:
             node = self.plan.task(n)
             part = self.plan.part_of(node)
@@ -401,7 +400,7 @@ class ExtractiveAnswerer:
                                 self._near(result), passages=passages)
         top, chosen, missing = self._answerable(q, result, top, chosen, pinned)
         if missing:
-            return self._decline_missing(question, missing, top, chosen, passages, [])
+            return self._decline_missing(question, missing, top, chosen, passages)
         related = self._related(result, top)
         # when another task is about as close, say which is closest instead of presenting a guess as the answer
         close = bool(related) and related[0][2] >= CLOSE * result.hits[0].score
@@ -420,7 +419,7 @@ class ExtractiveAnswerer:
     def _related(self, result: SearchResult, top: Node) -> list[tuple[Node, Sentence, float]]:
         """Up to two runner-up tasks that are really related: close in score, and with a sentence
         that holds one of the question's distinctive words (not just the plan's everyday ones)."""
-        words = [t for t in result.asked + result.curated if len(t) >= 2 and t not in self.common_words]
+        words = self._distinctive(result)
         out = []
         for hit in result.hits[1:4]:
             if hit.node.task is None or hit.node is top or hit.score < RELATED * result.hits[0].score:
@@ -452,7 +451,7 @@ class ExtractiveAnswerer:
         return top, chosen, kind
 
     def _decline_missing(self, question: str, kind: str, top: Node, chosen: list[Sentence],
-                         passages: list[RetrievedPassage], suggestions: list[int]) -> Answer:
+                         passages: list[RetrievedPassage]) -> Answer:
         """The plan covers the topic but not what was asked: say so, then quote what it does say."""
         head = (f"规划只写了目标和举措，没有对此的{scope.MISSING[kind]}。" if kind == "opinion"
                 else f"规划中没有给出{scope.MISSING[kind]}。")
@@ -489,8 +488,7 @@ class ExtractiveAnswerer:
     def _answers_figure(self, result: SearchResult, s: Sentence) -> bool:
         """The sentence holds the number, date or place asked for and shares a
         distinctive word with the question (not one of the plan's everyday words)."""
-        words = [t for t in result.asked + result.curated
-                 if len(t) >= 2 and not t.isdigit() and t not in self.common_words]
+        words = [t for t in self._distinctive(result) if not t.isdigit()]
         years = [f"{y}年" for y in scope.years(result.query)]  # "到2025年有什么硬指标": the year anchors it
         if not any(t in s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
             return False
@@ -501,6 +499,10 @@ class ExtractiveAnswerer:
         # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair
         spots = [m.start() for t in words if t in result.asked for m in re.finditer(re.escape(t), s.text)]
         return any(abs(m.start() - p) <= 12 for m in scope.ASKS[kind][1].finditer(s.text) for p in spots)
+
+    def _distinctive(self, result: SearchResult) -> list[str]:
+        """The question's own words and the plan's terms for its lay words, less the plan's everyday ones."""
+        return [t for t in result.asked + result.curated if len(t) >= 2 and t not in self.common_words]
 
     def _near(self, result: SearchResult) -> list[int]:
         """Tasks to offer with a decline: only when the question is in the plan's words and close to

@@ -9,10 +9,10 @@ min-max normalised scores (or weighted reciprocal rank); the weights were
 chosen on ``eval/questions.jsonl`` and ``eval/everyday_dev.jsonl`` (see
 ``eval/tune.py``).
 
-The question is read the way a reader means it: framing such as "规划里有支持吗"
-is dropped, words that only frame a request (单位, 工作, 想) do not vote, and lay
-words add the plan's own terms (``corpus/synonyms.txt``, then the 同义词词林
-thesaurus for words the plan never uses), weighted below the words asked.
+Lay words add the plan's own terms (``corpus/synonyms.txt``, then the 同义词词林
+thesaurus for words the plan never uses), weighted below the words asked. Dropping
+framing such as "规划里有支持吗" and words that only frame a request (单位, 工作, 想)
+are switches in ``Fusion``, off because they measured worse (``eval/tune.py --levers``).
 """
 from __future__ import annotations
 
