@@ -146,7 +146,7 @@ class ExtractiveAnswerer:
             return self._list_all(question)
         if refs.parts and not refs.tasks and LIST_TASKS.search(q):
             return self._list_part_tasks(question, refs.parts[0])
-        patterns = [t for t in re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q) if WILDCARD.search(t)]
+        patterns = [t for t in lists.QUOTED.findall(q) if WILDCARD.search(t)]
         if patterns and not refs:
             return self._title_pattern(question, *patterns)
         if topic and WILDCARD.search(topic):
@@ -262,7 +262,7 @@ class ExtractiveAnswerer:
 
     def _term_scan(self, question: str, q: str) -> Answer | None:
         """'哪些任务提到了X' / '规划有没有提到X': every place the plan says X, tasks first."""
-        quoted = re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
+        quoted = lists.QUOTED.findall(q)
         terms = quoted or [TERM_NOISE.sub("", q).strip(TERM_EDGE + "、")]
         terms = [t for t in terms if len(t) >= 2]
         if not terms:

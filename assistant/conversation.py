@@ -24,6 +24,7 @@ import re
 from collections import deque
 
 from .errors import InputError
+from .lists import is_list_question
 from .models import Answer
 from .refs import find_refs
 from .text import cn_to_int, normalize
@@ -54,10 +55,15 @@ def is_follow_up(question: str) -> bool:
     return bool(PRONOUN.search(q) or PREVIOUS.search(q) or NEXT.search(q)) and not find_refs(q).tasks
 
 
+def subject_words(tokens: list[str]) -> list[str]:
+    """The words of a question (as content tokens) that name a subject, beyond words that only
+    ask about one (具体, 落实, 考核, 谁, 多少 …)."""
+    return [t for t in tokens if len(t) >= 2 and t not in CONTEXT_WORDS and not t.isdigit()]
+
+
 def own_subject(tokens: list[str]) -> bool:
-    """Does a question (as content tokens) name a subject of its own, beyond words that only
-    ask about one (具体, 落实, 考核, 谁, 多少 …)?"""
-    return any(len(t) >= 2 and t not in CONTEXT_WORDS and not t.isdigit() for t in tokens)
+    """Does a question name a subject of its own?"""
+    return bool(subject_words(tokens))
 
 
 class Conversation:
@@ -145,9 +151,7 @@ class Conversation:
         """A question that goes on about the last task in its own words: "那落到基层，县里负责啥？"
         (starts with 那 and shares a word with the task) or "结果跟干部本人有没有关系？"
         (most of its words are the task's). A list question never does."""
-        from .lists import is_list_question
-
-        content = [w for w in words if len(w) >= 2 and w not in CONTEXT_WORDS and not w.isdigit()]
+        content = subject_words(words)
         if not content or is_list_question(q):
             return False
         if RELATION.search(q):  # "跟农村有啥关系？": how the last topic relates to something

@@ -29,6 +29,7 @@ LIST_QUESTION = re.compile(
     r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
+QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
 # "讲科普的那一大块", "学术交流那部分": the list is a part's tasks
 PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
 LIST_NOISE = re.compile(
@@ -54,17 +55,15 @@ def topic_of(q: str) -> str:
     """The topic of a list question ("" when it asks about every task): a quoted term if any, else
     what is left of the clause that asks for the list, else of the clause before it
     ("我是高校科协的老师，规划里提到高校的任务都有哪些？" → 高校)."""
-    quoted = re.findall(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]", q)
+    quoted = QUOTED.findall(q)
     if len(quoted) == 1:
         return quoted[0]
     clauses = [c for c in CLAUSE.split(q) if c.strip()]
     asking = next((i for i, c in enumerate(clauses) if LIST_QUESTION.search(c)), None)
     if asking is None:
         return _rest(q)
-    for i in (asking, asking - 1, asking + 1):
-        if 0 <= i < len(clauses) and _rest(clauses[i]):
-            return _rest(clauses[i])
-    return ""
+    rests = [_rest(clauses[i]) for i in (asking, asking - 1, asking + 1) if 0 <= i < len(clauses)]
+    return next((r for r in rests if r), "")
 
 
 def _rest(text: str) -> str:
