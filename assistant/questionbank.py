@@ -89,6 +89,11 @@ class QuestionBank:
     matrix: np.ndarray  # (n, dim), unit length
     bm25: object | None  # bm25s.BM25, None when the bank is empty
 
+    @classmethod
+    def empty(cls) -> "QuestionBank":
+        """A plan without reader questions: the channel then adds nothing."""
+        return cls([], np.zeros((0, 384), dtype=np.float32), None)
+
     def dense_scores(self, query_vector: np.ndarray) -> np.ndarray:
         return self.matrix @ query_vector if len(self.questions) else np.zeros(0, dtype=np.float32)
 
