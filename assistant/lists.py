@@ -110,6 +110,9 @@ class TopicMatcher:
             words = [w for w in self.tokenizer.tokens(piece)
                      if len(w) >= 2 and w in self.vocabulary and w not in self.common]
             words = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+            verbs = {w for w, flag in self.tokenizer.tagged(piece) if flag == "v"}
+            if any(w not in verbs for w in words):  # 打造品牌: the thing named, not what is done to it
+                words = [w for w in words if w not in verbs]
             if len(words) >= 2:
                 out.append(tuple(words))
             elif len(words) == 1 and (not out or len(words[0]) >= 3):

@@ -122,7 +122,7 @@ ASKS = {
                                 r"(已经|已|现在|目前|现有)[^？?]{0,16}(有|是)哪(些|几)|"
                                 r"(库|目录|名录|名单|榜单)(里|中|上)[^？?]{0,16}(哪些|哪几)|"
                                 r"是哪(几|些)(本|家|所|位|座)|列(一下|个名单|出来)[^？?]{0,6}(名|单位|学会|期刊)|刊名|"
-                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|(都)?选(了)?哪(些|几)|选的(是)?哪"),
+                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|(都)?选(了)?哪(些|几)|选的(是)?哪|具体(是|有)哪(几|些)(个|家|所|位)?[？?]?$"),
                      re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2")),
     "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|(会不会|能不能|能否|可不可能|有没有可能)(成功|实现|完成|达到|做到|落空)|"
                            r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好|"
@@ -173,10 +173,38 @@ def has_asked_evidence(q: str, text: str) -> bool:
     kind = asked_figure(q)
     if kind is None:
         return False
-    evidence = ASKS[kind][1]
+    evidence = evidence_pattern(q, kind)
     if evidence is None:
         return False
     return bool(evidence.search(text if kind in ("year", "document number") else _without_years(text)))
+
+
+# "How many" of what: an amount of money is not answered by a count of venues, nor a share by a headcount.
+_CN = "[一二三四五六七八九十百千万亿两]"
+UNITS = [
+    (re.compile(r"钱|经费|资金|补贴|补助|预算|拨款|投入|奖金|费用|会费|资助|扶持(金|资金)|元"),
+     re.compile(rf"\d+(\.\d+)?\s*(万|亿)?元|{_CN}+(万|亿)?元")),
+    (re.compile(r"比例|占比|比重|百分之|百分比|几成|多少%|覆盖率|达标率"),
+     re.compile(rf"\d+(\.\d+)?\s*%|百分之|{_CN}成")),
+    (re.compile(r"多少(个)?人|几(个)?人|几名|几位|多少名|多少位|名额|人数|多少(个)?(专家|院士|科学家|志愿者|会员|委员|代表)"),
+     re.compile(rf"\d+(\.\d+)?\s*(万)?(人|名|位)|{_CN}+(万)?(人|名|位)")),
+]
+
+
+def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
+    """What a sentence must contain to answer a question asking for ``kind``; for a number,
+    of the unit asked (元 for money, % for a share, 人 for a headcount).
+
+    >>> bool(evidence_pattern("每年给多少经费", "number").search("建设100个科普基地"))
+    False
+    >>> bool(evidence_pattern("要建多少个基地", "number").search("建设100个科普基地"))
+    True
+    """
+    if kind == "number":
+        for asks, evidence in UNITS:
+            if asks.search(q):
+                return evidence
+    return ASKS[kind][1]
 
 
 def asks_for_figure(q: str) -> bool:
