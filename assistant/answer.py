@@ -128,8 +128,8 @@ class ExtractiveAnswerer:
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
         # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them
-        members_asked = scope.asked_figure(q) == "list members"
-        topic = lists.topic_of(q) if not refs and lists.is_list_question(q) and not members_asked else ""
+        members_asked = scope.asked_figure(q) not in (None, "number")  # … nor "放在哪几个地方科协"
+        topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
         if topic and lists.PART_WORDS.search(q):
             part = self._part_about(topic)
             if part is not None:
@@ -164,6 +164,12 @@ class ExtractiveAnswerer:
         if not refs and TERM_SCAN.search(q) and not members_asked:
             return self._term_scan(question, q)
         return None
+
+    def _list_topic(self, q: str) -> str:
+        """The first of a list question's topic candidates that the plan's words can match
+        ("遇到疫情、洪水这种突发事件，科协该做的事在哪些任务里": not 科协该做)."""
+        candidates = lists.topic_candidates(q)
+        return next((t for t in candidates if self.topic_matcher.members(t)), next(iter(candidates), ""))
 
     def _part_about(self, topic: str) -> str | None:
         """The part a topic names ("讲科普的那一大块" → 六): the part of the best-ranked part or task,
@@ -511,15 +517,26 @@ class ExtractiveAnswerer:
         distinctive word with the question (not one of the plan's everyday words)."""
         words = [t for t in self._distinctive(result) if not t.isdigit()]
         years = [f"{y}年" for y in scope.years(result.query)]  # "到2025年有什么硬指标": the year anchors it
-        if not any(t in s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
+        lead_in = self.plan.text[max(0, s.start - 12):s.start]  # "总体目标:" introduces "到2025年,…"
+        if not any(t in lead_in + s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
             return False
         kind = scope.asked_figure(result.query)
-        if kind not in ("number", "place") or any(y in s.text for y in years):
+        evidence = scope.evidence_pattern(result.query, kind)
+        if kind == "responsible":  # "由谁来任命": someone in the sentence must do that
+            done = [w for w in scope.responsible_for(result.query) if w in s.text]
+            return bool(done) or not scope.responsible_for(result.query)
+        # a year the sentence sets as a target ("到2025年"), not one inside a document's period ("2021—2035年")
+        if kind not in ("number", "place", "date", "year") or any(re.search(rf"(?<![—\-－~至到]){y}", s.text) for y in years):
             return True
         # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
-        # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair
-        spots = [m.start() for t in words if t in result.asked for m in re.finditer(re.escape(t), s.text)]
-        return any(abs(m.start() - p) <= 12 for m in scope.evidence_pattern(result.query, kind).finditer(s.text) for p in spots)
+        # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair (a place the
+        # question itself names, "是不是也在芜湖", is no anchor)
+        spots = [m.start() for t in words if t in result.asked and not evidence.search(t)
+                 for m in re.finditer(re.escape(t), s.text)]
+        if kind in ("date", "year") and not spots and any(t in lead_in for t in words):
+            return True  # "总体目标: 到2025年…"
+        reach = 30 if kind in ("date", "year") else 12
+        return any(abs(m.start() - p) <= reach for m in evidence.finditer(s.text) for p in spots)
 
     def _distinctive(self, result: SearchResult) -> list[str]:
         """The question's own words and the plan's terms for its lay words, less the plan's everyday ones."""
