@@ -98,7 +98,7 @@ ASKS = {
     # what the question asks for → (question pattern, what a supporting sentence must contain).
     # The first kind whose pattern matches is the one asked for; None: the plan never holds it.
     "document number": (re.compile(r"文号|发文字号|编号"), re.compile(r"〔\d{4}〕\d+号")),
-    "person": (re.compile(r"哪位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
+    "person": (re.compile(r"哪一?位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
                           r"(主持|起草|签发|执笔)(人|者)|(人|领导|主任|主席|负责人|专家|院士|科学家|委员|会长|理事长|组长)"
                           r"[^，,。？?]{0,4}(叫什么名字|叫啥|姓什么|是谁|是哪位)|名字叫|谁是|都有谁|都是谁|"
                           r"哪位(专家|院士|科学家|领导)|(主任|主席|理事长|会长|秘书长|负责人|带头人)是哪|"
@@ -206,11 +206,18 @@ def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
     False
     >>> bool(evidence_pattern("要建多少个基地", "number").search("建设100个科普基地"))
     True
+    >>> bool(evidence_pattern("平台要建哪几个库？", "list members").search("推进内容库、专家库、团队库建设"))
+    True
     """
     if kind == "number":
         for asks, evidence in UNITS:
             if asks.search(q):
                 return evidence
+    if kind == "list members":  # "要建哪几个库": the plan answers when it names them (内容库、专家库、团队库)
+        noun = re.search(r"哪(?:些|几)(?:个|家|类|种|所|位)?([\u4e00-\u9fff]{1,2}?)(?:[？?，,。]|$)", q)
+        if noun:
+            item = rf"[\u4e00-\u9fff]{{1,8}}{re.escape(noun.group(1))}"
+            return re.compile(rf"{item}、{item}|{ASKS[kind][1].pattern}")
     return ASKS[kind][1]
 
 
@@ -248,6 +255,26 @@ def asked_figure(q: str) -> str | None:
     kind = next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
     if kind == "number" and YES_NO.search(q) and "多少" not in q:
         return None  # "能不能专门设几个科普岗位": 几个 means "some"
+    if kind is None and ASKING.search(q):
+        return learned_kind(q)
     return kind
+
+
+# A question that asks something; the learned model is consulted only for these.
+ASKING = re.compile(r"[？?吗呢]|什么|啥|哪|谁|几|多少|怎么|怎样|如何|是否|有没有|能不能|会不会|值不值")
+# the model's labels (assistant.askkind) as kinds of ``ASKS``
+LEARNED = {"time": "date", "amount": "number", "person": "person", "place": "place", "procedure": "procedure",
+           "list_members": "list members", "opinion": "opinion"}
+
+
+def learned_kind(q: str) -> str | None:
+    """What the ask-kind model says the question asks for, when it is confident (``askkind.CONFIDENT``)."""
+    from . import askkind  # numpy weights, loaded on the first question no pattern recognised
+
+    model = askkind.model()
+    if model is None:
+        return None
+    label, detail = model.label(q)
+    return LEARNED.get(label) if detail >= askkind.CONFIDENT else None
 
 
