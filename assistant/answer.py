@@ -526,7 +526,7 @@ class ExtractiveAnswerer:
             done = [w for w in scope.responsible_for(result.query) if w in s.text]
             return bool(done) or not scope.responsible_for(result.query)
         # a year the sentence sets as a target ("到2025年"), not one inside a document's period ("2021—2035年")
-        if kind not in ("number", "place", "date", "year") or any(re.search(rf"(?<![—\-－~至到]){y}", s.text) for y in years):
+        if kind not in ("number", "place", "date", "year") or any(re.search(rf"(?<![—\-－~至]){y}", s.text) for y in years):
             return True
         # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
         # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair (a place the
