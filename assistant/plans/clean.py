@@ -41,6 +41,7 @@ _FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u249b\
 # A running header or footer is a short line with no sentence end, repeated on this share of the pages.
 HEADER_MAX_CHARS = 60
 HEADER_MIN_SHARE = 0.5
+_PARENTHESISED = re.compile(r"^[（(][^（()）]*[)）]$")
 # Text wrapped at a fixed width has many lines of (nearly) one length: at least this share of them.
 WRAPPED_SHARE = 0.25
 
@@ -91,12 +92,12 @@ def clean_document(doc: Document) -> Cleaned:
     furniture = _running_lines(pages) if doc.kind != "docx" else set()
     kept: list[str] = []
     for page in pages:
-        for line in page:
-            if not line:
-                continue
+        lines = [l for l in page if l]
+        edges = _edge_positions(lines, furniture) if len(pages) > 1 else None
+        for i, line in enumerate(lines):
             if doc.kind != "docx" and is_page_number(line):
                 drop("page number", line)
-            elif _shape(line) in furniture:
+            elif _shape(line) in furniture and (edges is None or i in edges):
                 drop("running header or footer", line)
             else:
                 kept.append(line)
@@ -121,17 +122,31 @@ def _shape(line: str) -> str:
 
 
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Shapes of short lines found at the top or bottom of at least half the pages (two at least)."""
-    if len(pages) < 2:
-        return set()
+    """Shapes of running headers and footers: short lines with no sentence end that are not headings,
+    found at the top or bottom of at least half the pages (two at least) of a paged document, or
+    three times or more anywhere in a text without pages (a PDF saved as text keeps them inline)."""
+    def candidate(line: str) -> bool:
+        return len(line) <= HEADER_MAX_CHARS and not PARAGRAPH_END.search(line) and marker(line) is None
+
     seen: Counter = Counter()
-    for page in pages:
-        lines = [l for l in page if l]
-        edge = {_shape(l) for l in lines[:2] + lines[-2:]
-                if len(l) <= HEADER_MAX_CHARS and not PARAGRAPH_END.search(l) and marker(l) is None}
-        seen.update(edge)
-    need = max(2, HEADER_MIN_SHARE * len(pages))
+    if len(pages) > 1:
+        for page in pages:
+            lines = [l for l in page if l]
+            seen.update({_shape(l) for l in lines[:2] + lines[-2:] if candidate(l)})
+        need = max(2, HEADER_MIN_SHARE * len(pages))
+    else:
+        seen.update(_shape(l) for l in pages[0] if l and candidate(l))
+        need = 3
     return {shape for shape, n in seen.items() if n >= need}
+
+
+def _edge_positions(lines: list[str], furniture: set[str]) -> set[int]:
+    """Where on a page running lines may be dropped: the first such line among the top two and the last
+    among the bottom two (a title just under a header that repeats its words stays)."""
+    top = next((i for i in range(min(2, len(lines))) if _shape(lines[i]) in furniture), None)
+    bottom = next((i for i in range(len(lines) - 1, max(len(lines) - 3, -1), -1)
+                   if _shape(lines[i]) in furniture), None)
+    return {i for i in (top, bottom) if i is not None}
 
 
 def _join(lines: list[str], wrapped: bool) -> tuple[list[str], int]:
@@ -180,13 +195,28 @@ def wrap_width(lines: list[str]) -> int:
     return width if band[width] >= max(3, WRAPPED_SHARE * len(lines)) else 0
 
 
+def wrap_width(lines: list[str]) -> int:
+    """The width text was wrapped at (in characters), or 0 when its lines are whole paragraphs.
+
+    >>> wrap_width(["一二三四五六七八九十"] * 3 + ["一二三。"]), wrap_width(["短。", "长一些的段落。", "更长更长的一个段落。"])
+    (10, 0)
+    """
+    lengths = Counter(len(l) for l in lines if len(l) >= 8)
+    if not lengths:
+        return 0
+    band = {n: sum(lengths.get(k, 0) for k in range(n - 2, n + 3)) for n in lengths}
+    width = max(band, key=lambda n: (band[n], n))
+    return width if band[width] >= max(3, WRAPPED_SHARE * len(lines)) else 0
+
+
 def _continues(prev: str, prev_len: int, line: str, mark, full: float, in_body: bool) -> bool:
     if (mark and mark.family != "shi") or line.startswith(("——", "—— ")) or COLOPHON.match(line):
         return False
     prev_mark = marker(prev)
     if prev_mark and _is_heading(prev):
         return False
-    was_full = full and prev_len >= full - 3
+    # as long as the wrapped lines (a line in a smaller font, or a whole parenthesised note, is not)
+    was_full = full and full - 3 <= prev_len <= full + 2 and not _PARENTHESISED.match(prev)
     if PARAGRAPH_END.search(prev):
         return bool(was_full)
     return in_body or bool(was_full)

@@ -16,11 +16,13 @@ title is a list in the text, not tasks.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import StructureError
-from .markers import Marker, marker, split_title
+from ..text import cn_to_int
+from .markers import CN, Marker, marker, split_title
 
 HEADING_MAX_CHARS = 40
 
@@ -42,6 +44,8 @@ class Task:
     part: int
     section: int | None
     line: int
+    start: int = 0  # character offsets of a run-in item ("一是……；") inside its paragraph
+    end: int = 0
 
 
 @dataclass
@@ -71,6 +75,7 @@ class Box:
     mark: str
     title: str
     part: int | None
+    section: int | None
     line: int
     end_line: int
     items: int = 0
@@ -139,7 +144,10 @@ def find_outline(text: str) -> Outline:
     box: Box | None = None
     box_next = 1
     section: Section | None = None
+    containers: dict[int, tuple[Part, Section | None]] = {}
     for line, m in marks:
+        if parts:
+            containers[line.index] = (parts[-1], section if section and section.part == parts[-1].number else None)
         if m is None:
             continue
         if m.family == families["part"] and _is_heading(line.text):
@@ -154,8 +162,11 @@ def find_outline(text: str) -> Outline:
             section = Section(parts[-1].number, m.number, _section_mark(m), split_title(m.rest)[0], line.index)
             parts[-1].sections.append(section)
             kinds[line.index] = "section"
+            containers[line.index] = (parts[-1], section)
         elif m.family == "box":
-            box = Box(m.number, f"专栏{m.numeral}", m.rest, parts[-1].number, line.index, line.index)
+            box = Box(m.number, f"专栏{m.numeral}", m.rest, parts[-1].number,
+                      section.number if section and section.part == parts[-1].number else None,
+                      line.index, line.index)
             boxes.append(box)
             box_next = 1
             kinds[line.index] = "box"
@@ -169,6 +180,9 @@ def find_outline(text: str) -> Outline:
     for b in boxes:
         b.end_line = _box_end(b, kinds, len(lines))
     _add_tasks(candidates, kinds)
+    if not families["task"]:
+        if _add_runin_tasks(lines, containers, kinds):
+            families["task"] = "shi"
     outline = Outline(text, lines, families, parts, boxes, [])
     outline._kinds = kinds
     outline.warnings = _warnings(outline)
@@ -189,6 +203,46 @@ def _add_tasks(candidates, kinds) -> None:
         if section is not None:
             section.tasks.append(task)
         kinds[line.index] = "task"
+
+
+_RUNIN = re.compile(rf"(?:^|(?<=[。；;：:]))([{CN}]{{1,3}})是")
+_RUNIN_TITLE_END = re.compile(r"[，,；;。：:]")
+
+
+def _add_runin_tasks(lines: list[Line], containers, kinds) -> int:
+    """Tasks written inside paragraphs, "引导语。一是……，……；二是……；三是……。" (a plan without numbered task
+    paragraphs). Each runs from its mark to the ；/。 before the next; the title is its first clause."""
+    ordinal = 0
+    for line in lines:
+        if line.index not in containers or kinds.get(line.index) in ("part", "section", "box"):
+            continue
+        items = []
+        for m in _RUNIN.finditer(line.text):
+            if cn_to_int(m.group(1)) == len(items) + 1:
+                items.append(m)
+        if len(items) < 2:
+            continue
+        part, section = containers[line.index]
+        for i, m in enumerate(items):
+            stop = items[i + 1].start() if i + 1 < len(items) else _item_end(line.text, m.end())
+            text = line.text[m.start():stop].rstrip("；;。")
+            body = text[m.end() - m.start():]
+            title_end = _RUNIN_TITLE_END.search(body)
+            ordinal += 1
+            task = Task(ordinal, i + 1, f"{m.group(1)}是", body[:title_end.start()] if title_end else body,
+                        part.number, section.number if section else None, line.index,
+                        line.start + m.start(), line.start + m.start() + len(text))
+            part.tasks.append(task)
+            if section is not None:
+                section.tasks.append(task)
+        kinds.setdefault(line.index, "tasks")
+    return ordinal
+
+
+def _item_end(text: str, start: int) -> int:
+    """The end of the last run-in item: its sentence's 。 (or the paragraph's end)."""
+    stop = text.find("。", start)
+    return stop + 1 if stop >= 0 else len(text)
 
 
 def _box_end(box: Box, kinds: dict[int, str], n_lines: int) -> int:
