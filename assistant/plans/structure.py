@@ -78,7 +78,7 @@ class Box:
     section: int | None
     line: int
     end_line: int
-    items: int = 0
+    items: int = 0  # paragraphs in the box after its title
 
 
 @dataclass
@@ -172,13 +172,13 @@ def find_outline(text: str) -> Outline:
             kinds[line.index] = "box"
         elif m.family == families["task"]:
             if box is not None and m.number == box_next:
-                box.items += 1
                 box_next += 1
                 continue
             box = None
             candidates.append((line, m, parts[-1], section))
     for b in boxes:
         b.end_line = _box_end(b, kinds, len(lines))
+        b.items = b.end_line - b.line
     _add_tasks(candidates, kinds)
     if not families["task"]:
         if _add_runin_tasks(lines, containers, kinds):
