@@ -55,6 +55,7 @@ class Config:
     llm_timeout: float = 30.0
     llm_max_retries: int = 1
     min_grounded: float = 0.5  # below this share of verified sentences, fall back to the extractive answer
+    max_plan_bytes: int = 200 * 1024 * 1024  # `assistant plans add` refuses larger files before reading them
     chroma_url: str | None = None  # a Chroma server (``chroma run``), e.g. http://127.0.0.1:8000; None: in <home>
 
     def __post_init__(self):

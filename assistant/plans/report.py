@@ -47,11 +47,11 @@ class ParseReport:
                f"title: {self.title}",
                f"{c['parts']} parts, {c['sections']} sections, {c['tasks']} tasks, {c['boxes']} 专栏"]
         for part in self.parts:
-            out.append(f"{part['mark']}{'' if part['mark'].endswith('、') else ' '}{part['title']}")
+            out.append(_heading(part['mark'], part['title']))
             for task in (t for t in self.tasks if t["part"] == part["number"] and t["section"] is None):
                 out.append(f"    {_task_line(task)}")
             for section in (s for s in self.sections if s["part"] == part["number"]):
-                out.append(f"  {section['mark']}{section['title']}")
+                out.append("  " + _heading(section['mark'], section['title']))
                 for task in (t for t in self.tasks
                              if t["part"] == part["number"] and t["section"] == section["number"]):
                     out.append(f"    {_task_line(task)}")
@@ -65,6 +65,11 @@ class ParseReport:
         out.append(f"warnings: {len(self.warnings) or 'none'}")
         out += [f"  - {w}" for w in self.warnings]
         return "\n".join(out)
+
+
+def _heading(mark: str, title: str) -> str:
+    """'三、强化引领', '（一）加强引领', '第三章 服务产业' (a space after a mark ending in a character)."""
+    return f"{mark}{'' if mark.endswith(('、', '）')) else ' '}{title}"
 
 
 def _task_line(task: dict) -> str:

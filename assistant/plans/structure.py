@@ -286,13 +286,17 @@ def _sequence_warnings(what: str, numbers: list[int], labels: list[str], where: 
     return out
 
 
+def _where(part: Part) -> str:
+    """'三' for part 三、, '第三章' for a chapter."""
+    return part.mark.rstrip("、")
+
+
 def _warnings(outline: Outline) -> list[str]:
     w = []
     parts = outline.parts
     w += _sequence_warnings("part", [p.number for p in parts], [p.mark.rstrip("、") for p in parts])
     for p in parts:
-        w += _sequence_warnings("section", [s.number for s in p.sections], [s.mark for s in p.sections],
-                                f"part {p.mark.rstrip('、')}")
+        w += _sequence_warnings("section", [s.number for s in p.sections], [s.mark for s in p.sections], _where(p))
     tasks = outline.tasks
     restarts = any(t.number == 1 for t in tasks[1:])
     if restarts:  # numbered afresh in each section (or part): check each run
@@ -301,8 +305,9 @@ def _warnings(outline: Outline) -> list[str]:
             groups.setdefault((t.part, t.section), []).append(t)
         for (part, section), run in groups.items():
             p = next(p for p in parts if p.number == part)
-            where = f"part {p.mark.rstrip('、')}" + (f" section {section}" if section else "")
-            w += _sequence_warnings("task", [t.number for t in run], [str(t.number) for t in run], where)
+            s = next((s for s in p.sections if s.number == section), None)
+            where = _where(p) + (s.mark if s else "")
+            w += _sequence_warnings("task", [t.number for t in run], [t.mark for t in run], where)
     else:
         w += _sequence_warnings("task", [t.number for t in tasks], [str(t.number) for t in tasks])
     for t in tasks:
