@@ -123,9 +123,11 @@ def _read_docx(path: Path) -> Document:
                                 "Word 文件已加密（设有打开密码），请先另存为未加密的副本再导入。")
         raise PlanFileError(f"{path.name} is a legacy Word .doc, not .docx; save it as .docx",
                             "这是旧版 Word（.doc）文件，请另存为 .docx 后再导入。")
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as e:
         raise PlanFileError(f"{path.name} is not a readable .docx ({e})", "Word 文件已损坏或无法读取。") from None
     lines: list[str] = []
     for block in document.iter_inner_content():

@@ -176,10 +176,10 @@ def find_outline(text: str) -> Outline:
                 continue
             box = None
             candidates.append((line, m, parts[-1], section))
+    _add_tasks(candidates, kinds)
     for b in boxes:
         b.end_line = _box_end(b, kinds, len(lines))
         b.items = b.end_line - b.line
-    _add_tasks(candidates, kinds)
     if not families["task"]:
         if _add_runin_tasks(lines, containers, kinds):
             families["task"] = "shi"
