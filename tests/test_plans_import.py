@@ -198,3 +198,32 @@ def test_text_without_numbered_structure(tmp_path):
     with pytest.raises(StructureError, match="no numbered structure") as e:
         parse_file(path)
     assert "编号结构" in e.value.message_zh
+
+
+def test_the_bundled_corpus_through_the_importer_is_the_same_plan(plan, plan_text):
+    """to_plan(outline) builds, for the bundled corpus, exactly the Plan that Plan.parse builds."""
+    from assistant.plans.toplan import to_plan
+
+    def key(n):
+        return (n.id, n.kind, n.start, n.end, n.section, n.title, n.label, n.task, n.part,
+                [(s.id, s.start, s.end, s.text) for s in n.sentences])
+    imported = to_plan(parse_text(plan_text).outline)
+    assert [key(n) for n in imported.nodes] == [key(n) for n in plan.nodes]
+    assert [(p.numeral, p.label, [t.id for t in p.tasks]) for p in imported.parts] == \
+        [(p.numeral, p.label, [t.id for t in p.tasks]) for p in plan.parts]
+
+
+@pytest.mark.parametrize("name", ["A_jiangling_province_plan.pdf", "B_society_plan.docx", "C_qingzhu_city_plan.txt"])
+def test_added_plans_as_plan_objects(name):
+    """Every node and sentence is found again at its offsets; tasks are numbered 1..N."""
+    from pathlib import Path
+
+    from assistant.plans.toplan import to_plan
+
+    parsed = parse_file(Path(__file__).resolve().parent / "plans" / name)
+    plan = to_plan(parsed.outline)
+    assert [t.task for t in plan.tasks] == list(range(1, len(parsed.report.tasks) + 1))
+    for node in plan.nodes:
+        assert plan.text[node.start:node.end] == node.text
+        assert all(plan.text[s.start:s.end] == s.text for s in node.sentences)
+    assert [t.title for t in plan.tasks] == [t["title"] for t in parsed.report.tasks]
