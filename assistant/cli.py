@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
+    ask.add_argument("--plan", metavar="ID", help="answer from a plan added with `assistant plans add` (its id)")
     ix = sub.add_parser("index", help="rebuild the search index")
     ix.add_argument("--write-shipped-vectors", action="store_true",
                     help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
     ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
+    ev.add_argument("--plan", metavar="ID", help="evaluate on a plan added with `assistant plans add` "
+                                                 "(needs --questions; no thresholds unless --thresholds)")
     sub.add_parser("serve", help="run the web app and HTTP API (same as python app.py; serve --help for options)",
                    add_help=False)
     lg = sub.add_parser("log", help="the question/answer/feedback log of the web app")
@@ -171,7 +174,7 @@ def _run(args, config: Config) -> int:
         question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
     from .core import Assistant
 
-    bot = Assistant(config)
+    bot = Assistant(config, plan=args.plan)
     answer = None
     for piece in bot.stream(question):
         if isinstance(piece, str):
@@ -371,15 +374,19 @@ def _eval(args, config: Config) -> int:
     from .harness import main as run_eval
 
     eval_dir = config.eval_dir
+    if args.plan and not args.questions:
+        raise AssistantError("eval --plan needs --questions: the bundled gold sets are about the bundled plan",
+                             "评测添加的规划需要用 --questions 指定该规划的评测题。")
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
-    thresholds = Path(args.thresholds) if args.thresholds else eval_dir / "thresholds.toml"
+    thresholds = Path(args.thresholds) if args.thresholds else None if args.plan else eval_dir / "thresholds.toml"
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
-    raw = (config.corpus_dir / "source.txt").read_text("utf-8")
+    bot = Assistant(config, plan=args.plan)
+    raw = (bot.config.corpus_dir / "source.txt").read_text("utf-8")
     try:
-        return run_eval(Assistant(config), questions, thresholds if thresholds.exists() else None,
+        return run_eval(bot, questions, thresholds if thresholds and thresholds.exists() else None,
                         Path(args.report) if args.report else None, Path(args.json) if args.json else None,
                         labels if labels.exists() else None, raw)
     except (ValueError, KeyError) as e:

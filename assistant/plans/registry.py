@@ -110,6 +110,8 @@ class PlanStore:
             try:
                 tmp.mkdir()
                 _write(tmp / "plan.txt", parsed.text)
+                # the text as extracted, before cleaning: what `assistant eval --plan`'s naive baseline reads
+                _write(tmp / "source.txt", "\f".join("\n".join(page) for page in parsed.document.pages))
                 _write(tmp / "structure.json", json.dumps(parsed.report.to_dict(), ensure_ascii=False, indent=1))
                 _write(tmp / "plan.json", json.dumps(record, ensure_ascii=False, indent=1))
                 os.rename(tmp, target)  # the registration: all or nothing
