@@ -113,3 +113,25 @@ def test_bundled_plan_exported_parses_like_the_corpus(name, plan):
     assert report.counts["parts"] == 10 and report.counts["tasks"] == 38
     assert [(p["number"], p["title"]) for p in report.parts] == [(p.number, p.title) for p in plan.parts]
     assert [(t["number"], t["title"]) for t in report.tasks] == [(t.task, t.title) for t in plan.tasks]
+
+
+@pytest.mark.parametrize("key,name", [("A", "A_jiangling_province_plan.pdf"), ("B", "B_society_plan.docx"),
+                                      ("C", "C_qingzhu_city_plan.txt")])
+def test_every_paragraph_of_the_writers_source_comes_back_whole(key, name):
+    """tests/plans/src/ holds the writer's marked-up sources (one paragraph a line, ``#PART`` etc. before
+    headings). Each paragraph, with full-width digits folded and inner spaces removed, is one line of the
+    cleaned text: nothing split at a page or line end, nothing joined, no header or page number inside.
+    The PDF sets A's title on two centred lines (the year range under it): those stay two lines."""
+    from assistant.cleaning import drop_inner_spaces
+    from assistant.plans.clean import fold_forms
+
+    lines = set(parse_file(PLANS / name).text.split("\n"))
+    source = [re.sub(r"^#[A-Z]+\s*", "", l).strip() for l in (PLANS / "src" / f"{key}.txt").read_text("utf-8")
+              .splitlines() if l.strip() and not l.startswith(("#ENDBOX", "#NOTE"))]
+    missing = [p for p in (drop_inner_spaces(fold_forms(p)) for p in source) if p not in lines]
+    assert missing == (["江临省科学技术协会事业发展“十五五”规划（2026—2030年）"] if key == "A" else [])
+
+
+@pytest.mark.parametrize("name", ["plan_bundled.pdf", "plan_bundled.docx"])
+def test_bundled_plan_exported_cleans_to_the_corpus_exactly(name, plan_text):
+    assert parse_file(PLANS / name).text == plan_text

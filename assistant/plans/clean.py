@@ -177,8 +177,17 @@ def _join(lines: list[str], wrapped: bool) -> tuple[list[str], int]:
             joined += 1
         else:
             out.append(line)
-        prev_len = len(line)
+        prev_len = display_width(line)
     return out, joined
+
+
+def display_width(line: str) -> float:
+    """A line's width in Chinese characters: ASCII letters, digits and punctuation count a half.
+
+    >>> display_width("规划(2021—2025年)")
+    9.0
+    """
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in line)
 
 
 def wrap_width(lines: list[str]) -> int:
@@ -187,7 +196,7 @@ def wrap_width(lines: list[str]) -> int:
     >>> wrap_width(["一二三四五六七八九十"] * 3 + ["一二三。"]), wrap_width(["短。", "长一些的段落。", "更长更长的一个段落。"])
     (10, 0)
     """
-    lengths = Counter(len(l) for l in lines if len(l) >= 8)
+    lengths = Counter(round(display_width(l)) for l in lines if len(l) >= 8)
     if not lengths:
         return 0
     band = {n: sum(lengths.get(k, 0) for k in range(n - 2, n + 3)) for n in lengths}
@@ -195,13 +204,22 @@ def wrap_width(lines: list[str]) -> int:
     return width if band[width] >= max(3, WRAPPED_SHARE * len(lines)) else 0
 
 
+def display_width(line: str) -> float:
+    """A line's width in Chinese characters: ASCII letters, digits and punctuation count a half.
+
+    >>> display_width("规划(2021—2025年)")
+    9.0
+    """
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in line)
+
+
 def wrap_width(lines: list[str]) -> int:
     """The width text was wrapped at (in characters), or 0 when its lines are whole paragraphs.
 
     >>> wrap_width(["一二三四五六七八九十"] * 3 + ["一二三。"]), wrap_width(["短。", "长一些的段落。", "更长更长的一个段落。"])
     (10, 0)
     """
-    lengths = Counter(len(l) for l in lines if len(l) >= 8)
+    lengths = Counter(round(display_width(l)) for l in lines if len(l) >= 8)
     if not lengths:
         return 0
     band = {n: sum(lengths.get(k, 0) for k in range(n - 2, n + 3)) for n in lengths}
@@ -210,7 +228,7 @@ def wrap_width(lines: list[str]) -> int:
 
 
 def _continues(prev: str, prev_len: int, line: str, mark, full: float, in_body: bool) -> bool:
-    if (mark and mark.family != "shi") or line.startswith(("——", "—— ")) or COLOPHON.match(line):
+    if (mark and mark.family != "shi") or line.startswith("——") or COLOPHON.match(line):
         return False
     prev_mark = marker(prev)
     if prev_mark and _is_heading(prev):

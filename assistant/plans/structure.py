@@ -89,6 +89,7 @@ class Outline:
     parts: list[Part]
     boxes: list[Box]
     warnings: list[str]
+    kinds: dict[int, str] = field(default_factory=dict)  # line index → what it opens
 
     @property
     def sections(self) -> list[Section]:
@@ -100,7 +101,7 @@ class Outline:
 
     def kind_of(self, index: int) -> str:
         """What line ``index`` opens: "part", "section", "task", "box", or "" (body text)."""
-        return self._kinds.get(index, "")
+        return self.kinds.get(index, "")
 
 
 def split_lines(text: str) -> list[Line]:
@@ -183,8 +184,7 @@ def find_outline(text: str) -> Outline:
     if not families["task"]:
         if _add_runin_tasks(lines, containers, kinds):
             families["task"] = "shi"
-    outline = Outline(text, lines, families, parts, boxes, [])
-    outline._kinds = kinds
+    outline = Outline(text, lines, families, parts, boxes, [], kinds)
     outline.warnings = _warnings(outline)
     return outline
 
