@@ -227,3 +227,12 @@ def test_added_plans_as_plan_objects(name):
         assert plan.text[node.start:node.end] == node.text
         assert all(plan.text[s.start:s.end] == s.text for s in node.sentences)
     assert [t.title for t in plan.tasks] == [t["title"] for t in parsed.report.tasks]
+
+
+def test_markdown_headings_and_bold(tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("# 某市科协规划\n\n## 一、总体要求\n\n坚持服务为本。\n\n## 二、主要任务\n\n"
+                    "**1.建设科普阵地。**建设社区科普站。\n\n> 专栏1 重点工程\n", "utf-8")
+    report = parse_file(path).report
+    assert [p["title"] for p in report.parts] == ["总体要求", "主要任务"]
+    assert [t["title"] for t in report.tasks] == ["建设科普阵地"] and report.boxes[0]["title"] == "重点工程"

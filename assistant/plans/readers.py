@@ -12,6 +12,7 @@ checked before a byte is read.
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,7 +80,24 @@ def _read_text(path: Path) -> Document:
     else:
         raise PlanFileError(f"{path.name} is neither UTF-8 nor GB18030 text", "无法识别文本编码（需要UTF-8或GBK）。")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return Document(path, "txt", [page.split("\n") for page in text.split("\f")])
+    pages = [page.split("\n") for page in text.split("\f")]
+    if path.suffix.lower() == ".md":
+        pages = [[_plain_markdown(line) for line in page] for page in pages]
+    return Document(path, "txt", pages)
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+|\s+#+\s*$")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+
+
+def _plain_markdown(line: str) -> str:
+    """A Markdown line as text: no heading hashes, bold marks or quote marks.
+
+    >>> _plain_markdown("## **一、总体要求**"), _plain_markdown("> 专栏1 主要指标")
+    ('一、总体要求', '专栏1 主要指标')
+    """
+    return _MD_EMPHASIS.sub(r"\2", _MD_QUOTE.sub("", _MD_HEADING.sub("", line)))
 
 
 def _read_pdf(path: Path) -> Document:
