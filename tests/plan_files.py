@@ -88,3 +88,26 @@ def write_docx(path: Path, blocks: list, heading_styles: bool = True) -> Path:
     section.footer.paragraphs[0].text = "- 1 -"
     document.save(str(path))
     return path
+
+
+def add_word_list(document, num_id: int, levels: list[tuple[str, str]]) -> int:
+    """Add a Word numbering definition (``levels``: (numFmt, lvlText) per level, e.g. ("chineseCounting",
+    "%1、")) to ``document`` and return its numId, to give paragraphs Word's automatic numbers."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    numbering = document.part.numbering_part.element
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/>'
+                   f'</w:lvl>' for i, (fmt, text) in enumerate(levels))
+    abstract = parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{num_id}">{lvls}</w:abstractNum>')
+    numbering.insert(0, abstract)  # abstractNum elements come before num elements
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>'))
+    return num_id
+
+
+def number_paragraph(paragraph, num_id: int, level: int = 0) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))

@@ -236,3 +236,28 @@ def test_markdown_headings_and_bold(tmp_path):
     report = parse_file(path).report
     assert [p["title"] for p in report.parts] == ["总体要求", "主要任务"]
     assert [t["title"] for t in report.tasks] == ["建设科普阵地"] and report.boxes[0]["title"] == "重点工程"
+
+
+def test_word_automatic_numbering(tmp_path):
+    """Numbers Word draws (list styles, numbering definitions) are not in the paragraphs' text; the reader
+    puts them back: 一、/（一） from a two-level Chinese list, 1. 2. 3. from the List Number style."""
+    import docx
+
+    from plan_files import add_word_list, number_paragraph
+
+    document = docx.Document()
+    outline = add_word_list(document, 90, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")])
+    for text, level in [("总体要求", 0), ("坚持服务为本。", None), ("主要任务", 0), ("服务科技工作者", 1)]:
+        p = document.add_paragraph(text)
+        if level is not None:
+            number_paragraph(p, outline, level)
+    for text in ["建设科普阵地。建设社区科普站。", "做好人才举荐。每年举荐人才。"]:
+        document.add_paragraph(text, style="List Number")
+    number_paragraph(document.add_paragraph("提升科学素质"), outline, 1)
+    document.add_paragraph("开展科普活动。组织科普日。", style="List Number")
+    document.save(tmp_path / "auto.docx")
+    lines = [l for l in read_document(tmp_path / "auto.docx").pages[0] if l]
+    assert lines == ["一、总体要求", "坚持服务为本。", "二、主要任务", "（一）服务科技工作者", "1.建设科普阵地。建设社区科普站。",
+                     "2.做好人才举荐。每年举荐人才。", "（二）提升科学素质", "3.开展科普活动。组织科普日。"]
+    report = parse_file(tmp_path / "auto.docx").report
+    assert report.counts == {"parts": 2, "sections": 2, "tasks": 3, "boxes": 0} and report.warnings == []

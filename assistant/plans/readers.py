@@ -147,6 +147,7 @@ def _read_docx(path: Path) -> Document:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as e:
         raise PlanFileError(f"{path.name} is not a readable .docx ({e})", "Word 文件已损坏或无法读取。") from None
+    label = _ListNumbers(document)
     lines: list[str] = []
     for block in document.iter_inner_content():
         if hasattr(block, "rows"):  # a table (专栏 boxes are often one-cell tables): its cells, row by row
@@ -156,8 +157,98 @@ def _read_docx(path: Path) -> Document:
                     if id(cell._tc) in seen:  # a merged cell appears once per column it spans
                         continue
                     seen.add(id(cell._tc))
-                    lines.extend(p.text for p in cell.paragraphs)
+                    lines.extend(label(p) + p.text for p in cell.paragraphs)
             lines.append("")
         else:
-            lines.append(block.text)
+            lines.append(label(block) + block.text)
     return Document(path, "docx", [lines])
+
+
+class _ListNumbers:
+    """The numbers Word draws before auto-numbered paragraphs ("1." "（一）" "第一章"), which are not in their text.
+
+    Follows the paragraph's own numbering or its style's, counts per list and level (a level's count restarts
+    when a higher level moves on), and formats decimal and Chinese counting; bullets and other formats add
+    nothing.
+    """
+
+    def __init__(self, document):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.counts: dict[str, list[int]] = {}
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId → ilvl → (start, format, text)
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {a.get(qn("w:abstractNumId")): a for a in numbering.findall(qn("w:abstractNum"))}
+        for num in numbering.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            a = abstract.get(ref.get(qn("w:val"))) if ref is not None else None
+            if a is None:
+                continue
+            levels = {}
+            for lvl in a.findall(qn("w:lvl")):
+                levels[int(lvl.get(qn("w:ilvl")))] = (_val(lvl, "w:start", qn, "1"), _val(lvl, "w:numFmt", qn, "decimal"),
+                                                      _val(lvl, "w:lvlText", qn, ""))
+            for override in num.findall(qn("w:lvlOverride")):
+                start = override.find(qn("w:startOverride"))
+                ilvl = int(override.get(qn("w:ilvl")))
+                if start is not None and ilvl in levels:
+                    levels[ilvl] = (start.get(qn("w:val")),) + levels[ilvl][1:]
+            self.levels[num.get(qn("w:numId"))] = {k: (int(v[0]), v[1], v[2]) for k, v in levels.items()}
+
+    def __call__(self, paragraph) -> str:
+        num_id, ilvl = self._num_pr(paragraph)
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        counts = self.counts.setdefault(num_id, [levels.get(i, (1,))[0] - 1 for i in range(9)])
+        counts[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = levels.get(deeper, (1,))[0] - 1
+        start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def number(m) -> str:
+            level = int(m.group(1)) - 1
+            return _format(max(counts[level], 1), levels.get(level, (1, "decimal", ""))[1])
+        return re.sub(r"%([1-9])", number, text)
+
+    def _num_pr(self, paragraph) -> tuple[str | None, int]:
+        qn = self.qn
+        candidates = [paragraph._p.pPr]
+        style = paragraph.style
+        while style is not None:
+            candidates.append(style.element.pPr)
+            style = style.base_style
+        for ppr in candidates:
+            num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+            if num_pr is None:
+                continue
+            num_id = num_pr.find(qn("w:numId"))
+            ilvl = num_pr.find(qn("w:ilvl"))
+            if num_id is None:
+                continue
+            return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        return None, 0
+
+
+def _val(element, tag: str, qn, default: str) -> str:
+    child = element.find(qn(tag))
+    return child.get(qn("w:val"), default) if child is not None else default
+
+
+def _format(n: int, fmt: str) -> str:
+    from ..text import int_to_cn
+
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "chineseLegalSimplified"):
+        return int_to_cn(n) if n < 100 else str(n)
+    if fmt == "decimalFullWidth":
+        return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26)
+        return letter if fmt == "upperLetter" else letter.lower()
+    return str(n)
