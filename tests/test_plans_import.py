@@ -261,3 +261,10 @@ def test_word_automatic_numbering(tmp_path):
                      "2.做好人才举荐。每年举荐人才。", "（二）提升科学素质", "3.开展科普活动。组织科普日。"]
     report = parse_file(tmp_path / "auto.docx").report
     assert report.counts == {"parts": 2, "sections": 2, "tasks": 3, "boxes": 0} and report.warnings == []
+
+
+def test_contents_lines_with_dot_leaders_are_dropped_even_without_a_contents_title():
+    parsed = parse_text("规划\n一、总体要求……………………1\n二、主要任务........3\n一、总体要求\n坚持服务为本。\n"
+                        "二、主要任务\n1.建设科普阵地。建设社区科普站。\n")
+    assert [p["title"] for p in parsed.report.parts] == ["总体要求", "主要任务"] and parsed.report.warnings == []
+    assert {"kind": "table of contents", "text": "目录", "count": 2} in parsed.report.dropped

@@ -41,6 +41,7 @@ _FOLD = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u2460-\u249b\
 # A running header or footer is a short line with no sentence end, repeated on this share of the pages.
 HEADER_MAX_CHARS = 60
 HEADER_MIN_SHARE = 0.5
+TOC_LEADER = re.compile(r"\S\s*(?:[.…·．]\s*){4,}\d{1,3}$")
 _PARENTHESISED = re.compile(r"^[（(][^（()）]*[)）]$")
 # Text wrapped at a fixed width has many lines of (nearly) one length: at least this share of them.
 WRAPPED_SHARE = 0.25
@@ -101,7 +102,8 @@ def clean_document(doc: Document) -> Cleaned:
                 drop("running header or footer", line)
             else:
                 kept.append(line)
-    without_toc = drop_toc(kept)
+    # a contents list: from its 目录 line (as in the bundled scan), and any entry with a dot leader and a page
+    without_toc = [l for l in drop_toc(kept) if not TOC_LEADER.search(l)]
     if len(without_toc) < len(kept):
         dropped[("table of contents", "")] += len(kept) - len(without_toc)
         first_text.setdefault(("table of contents", ""), "目录")
