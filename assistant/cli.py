@@ -30,6 +30,8 @@ EXAMPLES = """examples:
   assistant serve --port 7860
   assistant log export --csv -o log.csv
   assistant index
+  assistant plans add 江临省规划.pdf --id jiangling --dry-run
+  assistant plans list
   assistant --chroma-url http://127.0.0.1:8000 index
 """
 
@@ -49,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
+    ask.add_argument("--plan", metavar="ID", help="answer from a plan added with `assistant plans add` (its id)")
     ix = sub.add_parser("index", help="rebuild the search index")
     ix.add_argument("--write-shipped-vectors", action="store_true",
                     help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
@@ -63,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
     ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
+    ev.add_argument("--plan", metavar="ID", help="evaluate on a plan added with `assistant plans add` "
+                                                 "(needs --questions; no thresholds unless --thresholds)")
     sub.add_parser("serve", help="run the web app and HTTP API (same as python app.py; serve --help for options)",
                    add_help=False)
     lg = sub.add_parser("log", help="the question/answer/feedback log of the web app")
@@ -73,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="answers (with thumbs up/down counts) or feedback (with the question)")
     export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    _plans_parser(sub)
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
     show.add_argument("task", help="task number, e.g. 19 or 十九")
@@ -130,6 +136,8 @@ def _run(args, config: Config) -> int:
 
     if args.command == "quiz":
         return _quiz(args, config)
+    if args.command == "plans":
+        return _plans(args, config)
 
     if args.command in ("tasks", "show"):
         from .plan import Plan
@@ -166,7 +174,7 @@ def _run(args, config: Config) -> int:
         question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
     from .core import Assistant
 
-    bot = Assistant(config)
+    bot = Assistant(config, plan=args.plan)
     answer = None
     for piece in bot.stream(question):
         if isinstance(piece, str):
@@ -245,6 +253,72 @@ def _chat(config: Config) -> int:
         print()
 
 
+def _plans_parser(sub) -> None:
+    pl = sub.add_parser("plans", help="add, list, show or remove other plans (PDF, Word .docx, .txt/.md)",
+                        description="Added plans are stored under <home>/plans. `add` prints a parse report "
+                                    "(parts, sections, tasks, 专栏, noise dropped, warnings) before storing.")
+    pl_sub = pl.add_subparsers(dest="plans_command", required=True)
+    add = pl_sub.add_parser("add", help="parse a plan file, print the parse report and store the plan")
+    add.add_argument("file", help="a .pdf (with a text layer), .docx, .txt or .md file")
+    add.add_argument("--id", help="the plan's id (default: from the file name), e.g. jiangling or 十五五")
+    add.add_argument("--title", help="the plan's title (default: the title line found in the file)")
+    add.add_argument("--dry-run", action="store_true", help="print the parse report only; store nothing")
+    add.add_argument("--json", action="store_true", help="print the parse report as JSON")
+    pl_sub.add_parser("list", help="the added plans").add_argument("--json", action="store_true")
+    show = pl_sub.add_parser("show", help="an added plan's stored parse report")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    pl_sub.add_parser("remove", help="remove an added plan").add_argument("id")
+
+
+def _plans(args, config: Config) -> int:
+    from pathlib import Path
+
+    from .plans.importer import parse_file
+    from .plans.registry import PlanStore, check_id, default_id
+
+    store = PlanStore(config.home)
+    if args.plans_command == "add":
+        path = Path(args.file)
+        plan_id = check_id(args.id if args.id is not None else default_id(path))
+        if not args.dry_run:
+            store.check_free(plan_id)  # before the work of parsing; add() checks again under its lock
+        parsed = parse_file(path, config.max_plan_bytes)
+        report = parsed.report
+        if args.json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            print(report.format())
+        if args.dry_run:
+            print("dry run: nothing stored", file=sys.stderr)
+            return 0
+        stored = store.add(parsed, plan_id, args.title)
+        print(f"已添加规划“{stored.title}”，编号 {stored.id}（{stored.path}）", file=sys.stderr)
+        return 0
+    if args.plans_command == "list":
+        plans = store.list()
+        if args.json:
+            print(json.dumps([p.to_dict() for p in plans], ensure_ascii=False, indent=1))
+        elif not plans:
+            print("no added plans (assistant plans add FILE)", file=sys.stderr)
+        for p in plans if not args.json else []:
+            c = p.counts
+            print(f"{p.id}\t{p.title}\t{c['parts']} parts, {c['sections']} sections, {c['tasks']} tasks, "
+                  f"{c['boxes']} 专栏\t{p.source}\t{p.added}")
+        return 0
+    if args.plans_command == "show":
+        plan = store.get(args.id)
+        if args.json:
+            print(json.dumps({**plan.to_dict(), "report": plan.report.to_dict()}, ensure_ascii=False, indent=1))
+        else:
+            print(f"{plan.id}: {plan.title} (added {plan.added} from {plan.source})")
+            print(plan.report.format())
+        return 0
+    plan = store.remove(args.id)
+    print(f"已删除规划“{plan.title}”（编号 {plan.id}）", file=sys.stderr)
+    return 0
+
+
 def _quiz_parser(sub) -> None:
     from .export import FORMATS
 
@@ -300,15 +374,19 @@ def _eval(args, config: Config) -> int:
     from .harness import main as run_eval
 
     eval_dir = config.eval_dir
+    if args.plan and not args.questions:
+        raise AssistantError("eval --plan needs --questions: the bundled gold sets are about the bundled plan",
+                             "评测添加的规划需要用 --questions 指定该规划的评测题。")
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
-    thresholds = Path(args.thresholds) if args.thresholds else eval_dir / "thresholds.toml"
+    thresholds = Path(args.thresholds) if args.thresholds else None if args.plan else eval_dir / "thresholds.toml"
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
-    raw = (config.corpus_dir / "source.txt").read_text("utf-8")
+    bot = Assistant(config, plan=args.plan)
+    raw = (bot.config.corpus_dir / "source.txt").read_text("utf-8")
     try:
-        return run_eval(Assistant(config), questions, thresholds if thresholds.exists() else None,
+        return run_eval(bot, questions, thresholds if thresholds and thresholds.exists() else None,
                         Path(args.report) if args.report else None, Path(args.json) if args.json else None,
                         labels if labels.exists() else None, raw)
     except (ValueError, KeyError) as e:

