@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", choices=("answers", "feedback"), default="answers",
                         help="answers (with thumbs up/down counts) or feedback (with the question)")
     export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+    export.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
+                                                    "($ASSISTANT_DB)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
@@ -209,15 +211,24 @@ def _log_export(args, config: Config) -> int:
 
     from .store import export_csv
 
-    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
-    if not path.exists():
-        raise AssistantError(f"no log at {path}", f"找不到日志文件：{path}（网页版运行并回答过问题后才会有）")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
-            n = export_csv(path, out, args.table)
-        print(f"已导出{n}行到 {args.output}", file=sys.stderr)
-    else:
-        export_csv(path, sys.stdout, args.table)
+    from .database import LogUnavailable, target
+
+    url = args.db or (None if args.log else os.environ.get("ASSISTANT_DB"))
+    try:
+        where = target(url) if url else Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+    except ValueError as e:
+        raise AssistantError(str(e), "数据库地址无效：应为 postgresql://… 或 SQLite 文件。") from None
+    if isinstance(where, Path) and not where.exists():
+        raise AssistantError(f"no log at {where}", f"找不到日志文件：{where}（网页版运行并回答过问题后才会有）")
+    try:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
+                n = export_csv(where, out, args.table)
+            print(f"已导出{n}行到 {args.output}", file=sys.stderr)
+        else:
+            export_csv(where, sys.stdout, args.table)
+    except LogUnavailable as e:
+        raise AssistantError(str(e), "无法读取日志数据库。") from None
     return 0
 
 

