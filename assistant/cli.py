@@ -49,7 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
-    ix = sub.add_parser("index", help="rebuild the search index")
+    ix = sub.add_parser("index", help="rebuild the search index (with --chroma-url: a new versioned build on the "
+                                      "server, switched to atomically; serving processes are not disturbed)")
+    ix.add_argument("--prune", action="store_true",
+                    help="then drop every other build on the Chroma server, other releases' too (run it once no "
+                         "process of an older release is left)")
     ix.add_argument("--write-shipped-vectors", action="store_true",
                     help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
                          "folder as vectors.json + vectors.npz, the vectors a fresh install starts from")
@@ -197,8 +201,15 @@ def _index(args, config: Config) -> int:
     from .vectorcache import VectorCache
 
     fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
-    index = build_index(config, *load_plan_and_tokenizer(config), vectors=fresh)
-    print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
+    plan, tokenizer = load_plan_and_tokenizer(config)
+    index = build_index(config, plan, tokenizer, vectors=fresh)
+    where = f"向量在 {config.chroma_url}" if config.chroma_url else f"位于 {config.index_dir}"
+    print(f"已建立索引：{len(index.passages)}个段落，版本 {index.build}，{where}")
+    if args.prune:
+        from .index import prune
+
+        dropped = prune(config, plan)
+        print(f"已删除{len(dropped)}个旧集合" + (f"：{'、'.join(dropped)}" if dropped else ""))
     if fresh is not None:
         header, arrays = fresh.save(config.corpus_dir)
         print(f"已写入{len(fresh.served)}个向量：{header}，{arrays}（{arrays.stat().st_size // 1024} KB）")

@@ -464,7 +464,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     def health():
         written = store.health()
         return {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
-                "passages": len(bot.index.passages), "sessions": len(sessions.items), "log": written}
+                "passages": len(bot.index.passages), "index": bot.index.build, "sessions": len(sessions.items),
+                "log": written}
 
     @app.get("/v1/models", tags=["OpenAI兼容"])
     def models():
