@@ -120,3 +120,30 @@ def test_an_unreachable_server_is_one_readable_line(subprocess_env, tmp_path):
     assert r.returncode == 1 and "无法连接向量数据库服务器" in r.stderr and "Traceback" not in r.stderr
     bad = _assistant(env, "--chroma-url", "ftp://x", "ask", "第19项任务要求什么？")
     assert bad.returncode == 2 and "chroma_url" in bad.stderr
+
+
+def test_a_reader_whose_build_is_dropped_under_it_follows_the_pointer_again(chroma_url, tmp_path, monkeypatch):
+    from assistant import index
+    from assistant.config import Config
+    from assistant.core import Assistant
+    from assistant.errors import IndexError_
+
+    config = Config(home=tmp_path / "home", chroma_url=chroma_url, progress=False)
+    bot = Assistant(config)
+    client = index._chroma_client(config)
+    fp = index._built_from(config, bot.plan)["fingerprint"]
+    old = index.current_build(client, fp)
+    bot.rebuild_index()  # what `assistant index` does elsewhere: a new build, the switch, the old one dropped
+    new = index.current_build(client, fp)
+    assert new["build"] == bot.index.build != old["build"]
+    assert index._get(client, old["passages"]) is None and index._get(client, old["questions"]) is None
+    # a reader that read the pointer just before the switch finds its build gone and reads the pointer again
+    reads = iter([old])
+    real = index.current_build
+    monkeypatch.setattr(index, "current_build", lambda c, f: next(reads, None) or real(c, f))
+    passages, questions, build = index._open_build(client, fp, chroma_url)
+    assert build == new["build"] and passages.name == new["passages"] and questions.count() > 0
+    # a pointer that keeps naming a missing build is a damaged index (rebuilt by open_index), not a loop
+    monkeypatch.setattr(index, "current_build", lambda c, f: old)
+    with pytest.raises(IndexError_, match="missing"):
+        index._open_build(client, fp, chroma_url)
