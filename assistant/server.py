@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import threading
 import time
 import uuid
@@ -42,7 +41,7 @@ from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
-                    TokenBucket, error_payload, json_bytes, origin_regex)
+                    TokenBucket, error_payload, json_bytes, key_matches, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
 from .database import target
 from .store import Log, LogUnavailable, Turn
@@ -554,8 +553,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
 
         blocks = build_ui(bot, store)
         # with an API key set, the UI asks for it too (any user name): the key guards every way in
-        auth = (lambda user, password: secrets.compare_digest(password.encode(), settings.api_key.encode())
-                ) if settings.api_key else None
+        auth = (lambda user, password: key_matches(password, settings.api_key)) if settings.api_key else None
         app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft(),
                                   auth=auth, auth_message="请输入访问密钥（用户名任意）。" if auth else None)
     return app
@@ -609,7 +607,8 @@ def build_parser(prog: str = "app.py"):
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--home", help="data directory (index, log); default $ASSISTANT_HOME or a per-user cache dir")
-    p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY)")
+    p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY); several, comma-separated, "
+                                     "are each accepted (while a key is rotated)")
     p.add_argument("--allow-origin", action="append", metavar="ORIGIN",
                    help="a site allowed to embed the widget, e.g. https://www.example.org or http://127.0.0.1:* "
                         "(repeatable; $ASSISTANT_ALLOWED_ORIGINS, comma-separated; default localhost only)")

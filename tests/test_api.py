@@ -261,6 +261,18 @@ def test_api_key_when_one_is_set(bot, tmp_path_factory):
         server.close()
 
 
+def test_during_a_key_rotation_both_keys_open_the_api_and_no_other(bot, tmp_path_factory):
+    server, _ = _serve(bot, tmp_path_factory, api_key="new-key,old-key", rate_per_minute=0)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            for key in ("new-key", "old-key"):
+                assert http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": key}).status_code == 200
+            for key in ("new-key,old-key", "new", "old-key,", ","):
+                _error(http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": key}), 401)
+    finally:
+        server.close()
+
+
 def test_rate_limit_per_client(bot, tmp_path_factory):
     server, _ = _serve(bot, tmp_path_factory, rate_per_minute=6, burst=3)
     try:
