@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
     ix = sub.add_parser("index", help="rebuild the search index (with --chroma-url: a new versioned build on the "
                                       "server, switched to atomically; serving processes are not disturbed)")
+    ix.add_argument("--if-missing", action="store_true",
+                    help="build only when this release's index is missing or damaged, as a server does at start "
+                         "(a deployment's start-up job); otherwise open it")
     ix.add_argument("--prune", action="store_true",
                     help="then drop every other build on the Chroma server, other releases' too (run it once no "
                          "process of an older release is left)")
@@ -200,9 +203,17 @@ def _index(args, config: Config) -> int:
     from .index import build_index
     from .vectorcache import VectorCache
 
+    if args.if_missing and args.write_shipped_vectors:
+        raise AssistantError("--if-missing and --write-shipped-vectors exclude each other",
+                             "--if-missing 与 --write-shipped-vectors 不能同时使用。")
     fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
     plan, tokenizer = load_plan_and_tokenizer(config)
-    index = build_index(config, plan, tokenizer, vectors=fresh)
+    if args.if_missing:
+        from .index import open_index
+
+        index = open_index(config, plan, tokenizer)
+    else:
+        index = build_index(config, plan, tokenizer, vectors=fresh)
     where = f"向量在 {config.chroma_url}" if config.chroma_url else f"位于 {config.index_dir}"
     print(f"已建立索引：{len(index.passages)}个段落，版本 {index.build}，{where}")
     if args.prune:

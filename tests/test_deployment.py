@@ -62,7 +62,7 @@ def stack(postgres, chroma_url, subprocess_env, tmp_path_factory):  # noqa: F811
     db = postgres.create_database(f"deploy{uuid.uuid4().hex[:8]}")
     env = {**subprocess_env, "ASSISTANT_DB": db, "ASSISTANT_CHROMA_URL": chroma_url, "ASSISTANT_RATE_LIMIT": "0",
            "OMP_NUM_THREADS": "1"}
-    job = _assistant({**env, "ASSISTANT_HOME": str(root / "home-ops")}, "index")  # the deployment's index job
+    job = _assistant({**env, "ASSISTANT_HOME": str(root / "home-ops")}, "index", "--if-missing")  # compose's job
     assert job.returncode == 0, job.stderr
     s = Stack(env, root)
     s.db, s.build = db, job.stdout.split("版本 ", 1)[1].split("，", 1)[0]
@@ -87,6 +87,12 @@ def test_both_replicas_use_the_jobs_build_without_embedding_anything(stack):
     for name in ("a", "b"):
         assert (stack.root / f"home-{name}" / "index" / "bm25").is_dir()  # its own BM25 files, the server's vectors
         assert not (stack.root / f"home-{name}" / "index" / "chroma").exists()
+
+
+def test_the_start_up_job_again_opens_the_build_instead_of_making_another(stack):
+    again = _assistant({**stack.env, "ASSISTANT_HOME": str(stack.root / "home-ops2")}, "index", "--if-missing")
+    assert again.returncode == 0, again.stderr
+    assert f"版本 {stack.build}，" in again.stdout and "made the local files only" in again.stderr
 
 
 def test_a_conversation_started_on_one_replica_continues_on_the_other(stack):
@@ -207,6 +213,27 @@ def test_a_new_index_build_while_both_replicas_serve_loses_no_request(stack, chr
     assert "7" in follow["resolved_question"] and follow["cited_tasks"][0] == 7
     print(f"\nrebuild took {finished - started:.1f} s; {len(during)} requests answered meanwhile, "
           f"{len(results)} in all, 0 failed")
+
+
+def test_prune_drops_other_releases_builds_and_keeps_the_current_one(stack, chroma_url):  # noqa: F811
+    import chromadb
+    from chromadb.config import Settings
+
+    from assistant.config import chroma_address
+
+    host, port, _ = chroma_address(chroma_url)
+    client = chromadb.HttpClient(host=host, port=port, settings=Settings(anonymized_telemetry=False))
+    # what an older release leaves behind: its own pointer and build
+    client.create_collection("guihua_index-0123456789abcdef", metadata={"fingerprint": "0123456789abcdef" * 4})
+    client.create_collection("plan_passages-0123456789ab-20250101000000-abcdef")
+    before = {c.name for c in client.list_collections()}
+    r = _assistant({**stack.env, "ASSISTANT_HOME": str(stack.root / "home-ops")}, "index", "--if-missing", "--prune")
+    assert r.returncode == 0, r.stderr
+    after = {c.name for c in client.list_collections()}
+    assert before - after == {"guihua_index-0123456789abcdef", "plan_passages-0123456789ab-20250101000000-abcdef"}
+    assert len(after) == 3 and "已删除2个旧集合" in r.stdout
+    assert all(httpx.post(u + "/api/ask", json={"question": "第19项任务要求什么？"}, timeout=60).status_code == 200
+               for u in (stack.url("a"), stack.url("b")))
 
 
 def test_the_replicas_logs_say_they_embedded_nothing(stack):
