@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -162,3 +163,79 @@ def test_log_export_reads_postgres(db_url, subprocess_env, tmp_path):
     r = subprocess.run([sys.executable, "-m", "assistant", "log", "export", "--table", "feedback"],
                        env={**subprocess_env, "ASSISTANT_DB": db_url}, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "c" * 32 in r.stdout and "好" in r.stdout
+
+
+def test_acknowledged_rows_survive_a_postgres_crash_under_load_and_the_app_recovers(subprocess_env, tmp_path):
+    """app.py on its own cluster; clients ask and give feedback while PostgreSQL is killed (immediate
+    shutdown: no checkpoint, crash recovery at the next start) and started again."""
+    import httpx
+
+    from test_multiprocess import start_app, stop
+
+    server = start_postgres()
+    proc = None
+    try:
+        url = server.create_database("crash")
+        proc, app = start_app({**subprocess_env, "ASSISTANT_DB": url, "ASSISTANT_RATE_LIMIT": "0"}, tmp_path)
+        answers, comments, refused, unexpected, lock = set(), set(), [], [], threading.Lock()
+        phase = {"now": "before"}
+        stop_at = time.monotonic() + 9
+
+        def client(k: int):
+            try:
+                load(k)
+            except Exception as e:  # noqa: BLE001 - a client that dies is a failure, reported below
+                unexpected.append(repr(e))
+
+        def load(k: int):
+            with httpx.Client(base_url=app, timeout=30) as http:
+                i = 0
+                while time.monotonic() < stop_at:
+                    i += 1
+                    a = http.post("/api/ask", json={"question": f"第{(k * 7 + i) % 38 + 1}项任务要求什么？"})
+                    if a.status_code != 200:  # answering never stops
+                        unexpected.append(a.text)
+                        continue
+                    body = a.json()
+                    if not body["logged"]:
+                        continue
+                    with lock:
+                        answers.add(body["id"])
+                    comment = f"{k}-{i}"
+                    r = http.post("/api/feedback", json={"answer_id": body["id"], "rating": "up", "comment": comment})
+                    with lock:
+                        if r.status_code == 200:
+                            comments.add(comment)
+                        elif r.status_code == 503:
+                            refused.append(phase["now"])
+                        else:
+                            unexpected.append(r.text)
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(3)
+        phase["now"] = "down"
+        server.stop("immediate")
+        time.sleep(2)
+        server.start()
+        phase["now"] = "after"
+        for t in threads:
+            t.join(60)
+        health = httpx.get(app + "/api/health", timeout=10).json()
+    finally:
+        err = stop(proc) if proc else ""
+        try:
+            stored_answers = {r[0] for r in _sql(url, "SELECT id FROM answers")}
+            stored_comments = {r[0] for r in _sql(url, "SELECT comment FROM feedback")}
+        finally:
+            server.close()
+    assert "Traceback" not in err, err
+    assert unexpected == []
+    assert answers and comments
+    assert answers <= stored_answers, f"{len(answers - stored_answers)} acknowledged answers lost"
+    assert comments <= stored_comments, f"{len(comments - stored_comments)} acknowledged feedback rows lost"
+    assert "down" in refused  # feedback was refused while the database was away, not silently dropped
+    assert health["status"] == "ok"  # and the app wrote again once it was back
+    print(f"\nPostgreSQL killed under load: {len(answers)} answers and {len(comments)} feedback rows acknowledged, "
+          f"all stored; {len(refused)} feedback refused (503) while it was down")
