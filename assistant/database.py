@@ -16,6 +16,7 @@ otherwise acknowledge commits it could still lose).
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sqlite3
@@ -301,10 +302,16 @@ class Postgres:
 
     # --- writing ---------------------------------------------------------
     def insert(self, rows: list[tuple[str, tuple]]) -> None:
-        """Insert the rows in one transaction; returns once PostgreSQL has committed it."""
+        """Insert the rows in one transaction, one multi-row INSERT a table; returns once PostgreSQL
+        has committed it."""
+        by_table: dict[str, dict] = {}
+        for i, (table, values) in enumerate(rows):
+            # an answer id twice in one batch: the later row wins, as with one INSERT after another
+            key = values[0] if table == "answers" else i
+            by_table.setdefault(table, {})[key] = dict(zip(TABLES[table], values))
         with self.engine.begin() as db:
-            for table, values in rows:
-                db.execute(_insert(table), dict(zip(TABLES[table], values)))
+            for table, params in by_table.items():
+                db.execute(_insert(table), list(params.values()))
 
     @staticmethod
     def unwritable(error: Exception) -> bool:
@@ -376,6 +383,7 @@ def _table(name: str):
     return table(name, *(column(c) for c in TABLES[name]))
 
 
+@functools.lru_cache(maxsize=None)
 def _insert(name: str):
     from sqlalchemy.dialects.postgresql import insert
 

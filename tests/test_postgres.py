@@ -49,6 +49,12 @@ def test_answers_feedback_and_turns_round_trip(db_url):
     # the same answer id again replaces the row, as on SQLite
     log.answer("a" * 32, "s1", "第19项任务要求什么？", "新答", False, [19], "task", "extractive", 1.0, "127.0.0.1")
     assert [r["answer"] for r in log.rows("answers")] == ["新答"]
+    # the same id twice in one batch (one multi-row INSERT a table): no error, the later row wins
+    row = ("d" * 32, 1.0, None, "q", "一", 0, "[1]", "task", "extractive", 1.0, "t")
+    store = open_database(db_url)
+    store.insert([("answers", row), ("feedback", (1.0, "d" * 32, "up", None)), ("answers", row[:4] + ("二",) + row[5:])])
+    store.close()
+    assert _sql(db_url, "SELECT answer FROM answers WHERE id = %s", "d" * 32) == [("二",)]
     assert log.health()["ok"] and log.health()["written"] == 5
     log.close()
 
