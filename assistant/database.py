@@ -138,22 +138,28 @@ class SQLite:
             if check != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {check}")
             db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied REAL NOT NULL)")
-            db.execute("BEGIN IMMEDIATE")  # the write lock: one process migrates, the others wait and see it done
-            try:
-                current = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-                for version, statements in _pending(current, self.dialect):
-                    for sql in statements:
-                        db.execute(sql)
-                    db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, time.time()))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            current = self._version(db)
+            if current < SCHEMA_VERSION:  # an up-to-date log is not written to (it may be read-only)
+                db.execute("BEGIN IMMEDIATE")  # the write lock: one process migrates, the others wait, then see it done
+                try:
+                    current = self._version(db)
+                    for version, statements in _pending(current, self.dialect):
+                        for sql in statements:
+                            db.execute(sql)
+                        db.execute("INSERT INTO schema_version VALUES (?, ?)", (version, time.time()))
+                    db.execute("COMMIT")
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
             if current > SCHEMA_VERSION:
                 log.warning("the log %s has schema version %d, newer than this release's %d", self.path, current,
                             SCHEMA_VERSION)
         finally:
             db.close()
+
+    @staticmethod
+    def _version(db: sqlite3.Connection) -> int:
+        return db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
 
     def _move_aside(self) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S")

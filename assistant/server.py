@@ -198,7 +198,7 @@ class PastAnswer:
 
 class Sessions:
     """Conversations by id, kept as turns in the log's database so that any process sharing it
-    (same ``--log``) continues a session another one started.
+    (same ``--log`` file, or same ``--db`` on any machine) continues a session another one started.
 
     Each message gets a fresh :class:`Conversation` whose history is the session's stored turns
     (idle ones expire after ``ttl`` seconds); nothing is answered again to rebuild it. The last
