@@ -52,7 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
     ask.add_argument("--plan", metavar="ID", help="answer from a plan added with `assistant plans add` (its id)")
-    ix = sub.add_parser("index", help="rebuild the search index")
+    ix = sub.add_parser("index", help="rebuild the search index (with --chroma-url: a new versioned build on the "
+                                      "server, switched to atomically; serving processes are not disturbed)")
+    ix.add_argument("--if-missing", action="store_true",
+                    help="build only when this release's index is missing or damaged, as a server does at start "
+                         "(a deployment's start-up job); otherwise open it")
+    ix.add_argument("--prune", action="store_true",
+                    help="then drop every other build on the Chroma server, other releases' too (run it once no "
+                         "process of an older release is left)")
     ix.add_argument("--write-shipped-vectors", action="store_true",
                     help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
                          "folder as vectors.json + vectors.npz, the vectors a fresh install starts from")
@@ -77,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", choices=("answers", "feedback"), default="answers",
                         help="answers (with thumbs up/down counts) or feedback (with the question)")
     export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+    export.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
+                                                    "($ASSISTANT_DB)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     _plans_parser(sub)
     sub.add_parser("tasks", help="list the 38 tasks")
@@ -202,9 +211,24 @@ def _index(args, config: Config) -> int:
     from .index import build_index
     from .vectorcache import VectorCache
 
+    if args.if_missing and args.write_shipped_vectors:
+        raise AssistantError("--if-missing and --write-shipped-vectors exclude each other",
+                             "--if-missing 与 --write-shipped-vectors 不能同时使用。")
     fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
-    index = build_index(config, *load_plan_and_tokenizer(config), vectors=fresh)
-    print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
+    plan, tokenizer = load_plan_and_tokenizer(config)
+    if args.if_missing:
+        from .index import open_index
+
+        index = open_index(config, plan, tokenizer)
+    else:
+        index = build_index(config, plan, tokenizer, vectors=fresh)
+    where = f"向量在 {config.chroma_url}" if config.chroma_url else f"位于 {config.index_dir}"
+    print(f"已建立索引：{len(index.passages)}个段落，版本 {index.build}，{where}")
+    if args.prune:
+        from .index import prune
+
+        dropped = prune(config, plan)
+        print(f"已删除{len(dropped)}个旧集合" + (f"：{'、'.join(dropped)}" if dropped else ""))
     if fresh is not None:
         header, arrays = fresh.save(config.corpus_dir)
         print(f"已写入{len(fresh.served)}个向量：{header}，{arrays}（{arrays.stat().st_size // 1024} KB）")
@@ -217,15 +241,24 @@ def _log_export(args, config: Config) -> int:
 
     from .store import export_csv
 
-    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
-    if not path.exists():
-        raise AssistantError(f"no log at {path}", f"找不到日志文件：{path}（网页版运行并回答过问题后才会有）")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
-            n = export_csv(path, out, args.table)
-        print(f"已导出{n}行到 {args.output}", file=sys.stderr)
-    else:
-        export_csv(path, sys.stdout, args.table)
+    from .database import LogUnavailable, target
+
+    url = args.db or (None if args.log else os.environ.get("ASSISTANT_DB"))
+    try:
+        where = target(url) if url else Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+    except ValueError as e:
+        raise AssistantError(str(e), "数据库地址无效：应为 postgresql://… 或 SQLite 文件。") from None
+    if isinstance(where, Path) and not where.exists():
+        raise AssistantError(f"no log at {where}", f"找不到日志文件：{where}（网页版运行并回答过问题后才会有）")
+    try:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
+                n = export_csv(where, out, args.table)
+            print(f"已导出{n}行到 {args.output}", file=sys.stderr)
+        else:
+            export_csv(where, sys.stdout, args.table)
+    except LogUnavailable as e:
+        raise AssistantError(str(e), "无法读取日志数据库。") from None
     return 0
 
 

@@ -187,6 +187,18 @@ class TokenBucket:
             return wait
 
 
+def key_matches(given: str | None, keys: str | None) -> bool:
+    """Whether ``given`` is one of the comma-separated ``keys`` (several while a key is rotated),
+    compared in constant time.
+
+    >>> key_matches("new", "new,old"), key_matches("old", "new, old"), key_matches("", "new"), key_matches("x", None)
+    (True, True, False, False)
+    """
+    if not given or not keys:
+        return False
+    return any([secrets.compare_digest(given.encode(), k.strip().encode()) for k in keys.split(",") if k.strip()])
+
+
 class RequestGuard:
     """Rate limit (429), API key (401), media type (415) and body size (413) for the guarded paths;
     the rate limit and a larger body limit for the UI's own calls; no upload route (404).
@@ -214,7 +226,7 @@ class RequestGuard:
             # the UI's other routes: the body limit only (its chat history rides along, hence the larger one)
             return await self._sized(scope, receive, send, self.max_ui_body)
         key = self._key(scope)
-        key_ok = bool(self.api_key and key and secrets.compare_digest(key.encode(), self.api_key.encode()))
+        key_ok = key_matches(key, self.api_key)
         if self.limiter is not None:
             client = f"key:{key}" if key_ok else f"ip:{(scope.get('client') or ('?',))[0]}"
             wait = self.limiter.take(client)
