@@ -272,8 +272,9 @@ def prune(config: Config, plan: Plan) -> list[str]:
     def is_ours(c) -> bool:
         if c.name.startswith(ours):
             return True  # a build of this plan
-        # a pointer of this plan: it names one of this plan's builds
-        return c.name.startswith(f"{POINTER}-") and str((c.metadata or {}).get("passages", "")).startswith(names[0] + "-")
+        # a pointer of this plan (it names one of this plan's builds), or one that names no build at all
+        named = str((c.metadata or {}).get("passages") or "")
+        return c.name.startswith(f"{POINTER}-") and (not named or named.startswith(names[0] + "-"))
 
     dropped = [c.name for c in client.list_collections() if is_ours(c) and c.name not in keep]
     for name in dropped:

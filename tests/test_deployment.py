@@ -361,12 +361,18 @@ def test_prune_drops_other_releases_builds_and_keeps_the_current_one(stack, chro
     # what an older release leaves behind: its own pointer and build
     client.create_collection("guihua_index-0123456789abcdef", metadata={"fingerprint": "0123456789abcdef" * 4})
     client.create_collection("plan_passages-0123456789ab-20250101000000-abcdef")
+    # … and another plan's build and pointer on the same server, which are not this plan's to drop
+    other = "plan_0a1b2c3d4e5f_passages-fedcba987654-20250101000000-123456"
+    client.create_collection(other)
+    client.create_collection("guihua_index-fedcba9876543210", metadata={"fingerprint": "fedcba9876543210" * 4,
+                                                                         "passages": other})
     before = {c.name for c in client.list_collections()}
     r = _assistant({**stack.env, "ASSISTANT_HOME": str(stack.root / "home-ops")}, "index", "--if-missing", "--prune")
     assert r.returncode == 0, r.stderr
     after = {c.name for c in client.list_collections()}
     assert before - after == {"guihua_index-0123456789abcdef", "plan_passages-0123456789ab-20250101000000-abcdef"}
-    assert len(after) == 3 and "已删除2个旧集合" in r.stdout
+    assert {other, "guihua_index-fedcba9876543210"} <= after
+    assert len(after) == 5 and "已删除2个旧集合" in r.stdout
     assert all(httpx.post(u + "/api/ask", json={"question": "第19项任务要求什么？"}, timeout=60).status_code == 200
                for u in (stack.url("a"), stack.url("b")))
 
