@@ -52,11 +52,32 @@ CREATE TABLE IF NOT EXISTS turns (
     resolved TEXT NOT NULL, answer TEXT NOT NULL, cited_tasks TEXT NOT NULL, route TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, rowid);
+CREATE TABLE IF NOT EXISTS answer_details (
+    answer_id TEXT PRIMARY KEY, confidence REAL, citations TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS annotations (
+    id TEXT PRIMARY KEY, ts REAL NOT NULL, question TEXT NOT NULL, tasks TEXT NOT NULL, sections TEXT NOT NULL,
+    decline INTEGER NOT NULL, author TEXT NOT NULL, answer_id TEXT
+);
+CREATE TABLE IF NOT EXISTS annotation_removals (
+    rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, annotation_id TEXT NOT NULL, author TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS judgments (
+    rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, answer_id TEXT, verdict TEXT NOT NULL, tasks TEXT NOT NULL,
+    sections TEXT NOT NULL, author TEXT NOT NULL, question TEXT NOT NULL, answer TEXT, cited_tasks TEXT,
+    annotation_id TEXT
+);
 """
 TABLES = {"answers": ("id", "ts", "session_id", "question", "answer", "refused", "cited_tasks", "route", "mode",
                       "ms", "client"),
           "feedback": ("ts", "answer_id", "rating", "comment"),
-          "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route")}
+          "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route"),
+          # the review desk (assistant.annotations, assistant.desk): append-only, as the rest
+          "answer_details": ("answer_id", "confidence", "citations"),
+          "annotations": ("id", "ts", "question", "tasks", "sections", "decline", "author", "answer_id"),
+          "annotation_removals": ("ts", "annotation_id", "author"),
+          "judgments": ("ts", "answer_id", "verdict", "tasks", "sections", "author", "question", "answer",
+                        "cited_tasks", "annotation_id")}
 _STOP = object()
 log = logging.getLogger(__name__)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -157,6 +178,36 @@ class Log:
         """Queue a chat turn; once committed, any process sharing this database continues the session."""
         return self._submit("turns", (time.time(), session_id, question, resolved, text, json.dumps(cited_tasks),
                                       route))
+
+    def submit_details(self, answer_id: str, confidence: float | None, citations: list[dict]) -> Future:
+        """Queue what the review desk shows of an answer beyond its text: confidence and the cited spans."""
+        return self._submit("answer_details", (answer_id, confidence, json.dumps(citations, ensure_ascii=False)))
+
+    def submit_annotation(self, annotation_id: str, question: str, tasks: list[int], sections: list[str],
+                          decline: bool, author: str, answer_id: str | None) -> Future:
+        return self._submit("annotations", (annotation_id, time.time(), question, json.dumps(tasks),
+                                            json.dumps(sections, ensure_ascii=False), int(decline), author,
+                                            answer_id))
+
+    def submit_removal(self, annotation_id: str, author: str) -> Future:
+        """An annotation is never deleted: its removal is a row of its own (who, when)."""
+        return self._submit("annotation_removals", (time.time(), annotation_id, author))
+
+    def submit_judgment(self, answer_id: str | None, verdict: str, tasks: list[int], sections: list[str],
+                        author: str, question: str, answer: str | None, cited_tasks: list[int] | None,
+                        annotation_id: str | None) -> Future:
+        """A reviewer's verdict on an answer ("tasks", "decline", "good"), with the answer it judged."""
+        return self._submit("judgments", (time.time(), answer_id, verdict, json.dumps(tasks),
+                                          json.dumps(sections, ensure_ascii=False), author, question, answer,
+                                          json.dumps(cited_tasks or []), annotation_id))
+
+    def read(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Rows of a read-only query over what is committed (by any process sharing the file)."""
+        try:
+            with closing(self._connect()) as db:
+                return [dict(r) for r in db.execute(sql, params)]
+        except sqlite3.Error as e:
+            raise LogUnavailable(f"cannot read the log: {e}") from e
 
     def answer(self, *args, timeout: float = 30.0) -> None:
         """:meth:`submit_answer` and wait for the commit; raises LogUnavailable."""
