@@ -29,6 +29,8 @@ EXAMPLES = """examples:
   assistant eval --report out/
   assistant serve --port 7860
   assistant log export --csv -o log.csv
+  assistant annotations export annotations.jsonl
+  assistant annotations import annotations.jsonl
   assistant index
   assistant --chroma-url http://127.0.0.1:8000 index
 """
@@ -61,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="answerer to evaluate (same as the global --llm)")
     ev.add_argument("--report", metavar="DIR", help="write report.md and report.html here")
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
-    ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
+    ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml for the bundled "
+                                         "questions; none for a file given with --questions)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
     sub.add_parser("serve", help="run the web app and HTTP API (same as python app.py; serve --help for options)",
                    add_help=False)
@@ -73,6 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="answers (with thumbs up/down counts) or feedback (with the question)")
     export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    an = sub.add_parser("annotations", help="the review desk's annotations: export or import them as a gold file",
+                        description="FILE.jsonl has the gold sets' schema (eval/questions.jsonl): question, gold_tasks, "
+                                    "gold_sections, must_refuse (decline). An exported file runs as an eval set: "
+                                    "assistant eval --questions FILE.jsonl")
+    an_sub = an.add_subparsers(dest="annotations_command", required=True)
+    for name, what in (("export", "write the active annotations to FILE (- for standard output)"),
+                       ("import", "add the annotations in FILE (ones already there are skipped)")):
+        one = an_sub.add_parser(name, help=what)
+        one.add_argument("file", metavar="FILE.jsonl")
+        one.add_argument("--log", help="the SQLite log holding them (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+        one.add_argument("--author", default="import", help="name stored with imported annotations without one")
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
     show.add_argument("task", help="task number, e.g. 19 or 十九")
@@ -158,6 +172,8 @@ def _run(args, config: Config) -> int:
         return _eval(args, config)
     if args.command == "log":
         return _log_export(args, config)
+    if args.command == "annotations":
+        return _annotations(args, config)
     if args.command == "chat":
         return _chat(config)
 
@@ -218,6 +234,44 @@ def _log_export(args, config: Config) -> int:
         print(f"已导出{n}行到 {args.output}", file=sys.stderr)
     else:
         export_csv(path, sys.stdout, args.table)
+    return 0
+
+
+def _annotations(args, config: Config) -> int:
+    import os
+    from pathlib import Path
+
+    from .annotations import QuestionMemory, read_jsonl, write_jsonl
+    from .plan import Plan
+
+    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+    memory = QuestionMemory(Plan.load(config.corpus_path), path)
+    if args.annotations_command == "export":
+        if args.file == "-":
+            write_jsonl(memory.all(), sys.stdout)
+            return 0
+        with open(args.file, "w", encoding="utf-8") as out:
+            n = write_jsonl(memory.all(), out)
+        print(f"已导出{n}条标注到 {args.file}", file=sys.stderr)
+        return 0
+    try:
+        rows = read_jsonl(Path(args.file))
+    except (OSError, ValueError) as e:
+        raise AssistantError(f"cannot read {args.file}: {e}", f"无法读取标注文件：{args.file}") from None
+    have = {(a.question, tuple(a.tasks), tuple(a.sections), a.decline) for a in memory.all()}
+    added = skipped = 0
+    for row in rows:
+        key = (row["question"].strip(), tuple(row["tasks"]), tuple(row["sections"]), row["decline"])
+        if key in have:
+            skipped += 1
+            continue
+        memory.add(row["question"], row["tasks"], row["sections"], row["decline"],
+                   author=row["author"] if row["author"] != "import" else args.author)
+        have.add(key)
+        added += 1
+    if memory.store is not None:
+        memory.store.close()
+    print(f"已导入{added}条标注，跳过{skipped}条已有的（{path}）", file=sys.stderr)
     return 0
 
 
@@ -301,14 +355,16 @@ def _eval(args, config: Config) -> int:
 
     eval_dir = config.eval_dir
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
-    thresholds = Path(args.thresholds) if args.thresholds else eval_dir / "thresholds.toml"
+    # the bundled thresholds name the bundled file's categories: another file (an annotations export)
+    # is held to thresholds only when they are given
+    thresholds = Path(args.thresholds) if args.thresholds else None if args.questions else eval_dir / "thresholds.toml"
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
     raw = (config.corpus_dir / "source.txt").read_text("utf-8")
     try:
-        return run_eval(Assistant(config), questions, thresholds if thresholds.exists() else None,
+        return run_eval(Assistant(config), questions, thresholds if thresholds and thresholds.exists() else None,
                         Path(args.report) if args.report else None, Path(args.json) if args.json else None,
                         labels if labels.exists() else None, raw)
     except (ValueError, KeyError) as e:
