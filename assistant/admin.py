@@ -14,13 +14,12 @@ is off (403): an annotation changes answers for every user.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import desk
 from .annotations import sections_of
@@ -30,13 +29,7 @@ from .guard import error_payload, json_bytes
 STATIC = Path(__file__).resolve().parent / "static"
 
 
-def _day(value: str | None) -> str | None:
-    if value is not None:
-        datetime.strptime(value, "%Y-%m-%d")  # ValueError → 422
-    return value
-
-
-Day = Annotated[str | None, AfterValidator(_day)]
+DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class AnnotationIn(BaseModel):
@@ -75,10 +68,14 @@ def admin_router(bot, store) -> APIRouter:
     def questions(feedback: Literal["down", "up", "none"] | None = None, refused: bool | None = None,
                   low: bool = Query(False, description="低置信度：检索第二名与第一名相差不到5%"),
                   q: str = Query("", max_length=200, description="在问题和回答中查找"),
-                  since: Day = Query(None, description="起始日期 YYYY-MM-DD（含）"),
-                  until: Day = Query(None, description="截止日期 YYYY-MM-DD（含）"),
+                  since: str | None = Query(None, pattern=DAY, description="起始日期 YYYY-MM-DD（含）"),
+                  until: str | None = Query(None, pattern=DAY, description="截止日期 YYYY-MM-DD（含）"),
                   route: str | None = Query(None, max_length=20),
                   limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+        try:
+            desk.day_start(since or "2000-01-01"), desk.day_start(until or "2000-01-01")
+        except ValueError as e:  # 2026-02-30
+            raise InputError(f"not a date: {e}", "日期无效，请用 YYYY-MM-DD。") from None
         return desk.questions(store, feedback=feedback, refused=refused, low=low, text=q, since=since, until=until,
                               route=route, limit=limit, offset=offset)
 
