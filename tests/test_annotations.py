@@ -25,7 +25,7 @@ from live_server import LiveServer
 
 KEY = "desk-key-0123456789"
 ADMIN = {"X-API-Key": KEY}
-TICKETS = "科技馆以后进去还要门票吗"  # answered from task 20 today; the annotation says task 21
+WRONG = "年轻科学家的国际聚会，科协有没有牵头办"  # led by task 28 today; the gold (everyday_dev) is task 16
 
 
 @pytest.fixture(scope="module")
@@ -73,27 +73,27 @@ def _verbatim(plan, body):
 
 
 def test_an_annotation_routes_close_questions_to_its_task_and_removal_undoes_it(http, plan):
-    before = _ask(http, TICKETS)
-    assert before["cited_tasks"][0] == 20 and before["route"] != "annotation"
-    r = http.post("/api/admin/annotations", json={"question": TICKETS, "tasks": [21]}, headers=ADMIN)
+    before = _ask(http, WRONG)
+    assert before["cited_tasks"][0] == 28 and before["route"] != "annotation"
+    r = http.post("/api/admin/annotations", json={"question": WRONG, "tasks": [16]}, headers=ADMIN)
     assert r.status_code == 201, r.text
     ann_id = r.json()["id"]
     listed = http.get("/api/admin/annotations", headers=ADMIN).json()
-    assert [(a["id"], a["tasks"], a["author"], a["decline"]) for a in listed] == [(ann_id, [21], "张三", False)]
+    assert [(a["id"], a["tasks"], a["author"], a["decline"]) for a in listed] == [(ann_id, [16], "张三", False)]
 
-    for question in (TICKETS, "以后去科技馆还要买门票吗？"):  # the annotated wording and a close one
+    for question in (WRONG, "科协会不会牵头办年轻科学家的国际聚会？"):  # the annotated wording and a close one
         body = _ask(http, question)
-        assert body["route"] == "annotation" and body["cited_tasks"][0] == 21 and not body["refused"], body
-        assert sum(1 for c in body["citations"] if c["task"] == 21 and c["quote"] != plan.task(21).title) >= 1
+        assert body["route"] == "annotation" and body["cited_tasks"][0] == 16 and not body["refused"], body
+        assert sum(1 for c in body["citations"] if c["task"] == 16 and c["quote"] != plan.task(16).title) >= 1
         _verbatim(plan, body)  # built from the plan's own sentences, nothing injected
-        assert "[任务21]" in body["text"]
-    other = _ask(http, "第20项任务要求什么？")  # a question naming a task is not captured
-    assert other["route"] == "task" and other["cited_tasks"] == [20]
+        assert "[任务16]" in body["text"]
+    other = _ask(http, "第28项任务要求什么？")  # a question naming a task is not captured
+    assert other["route"] == "task" and other["cited_tasks"] == [28]
     unrelated = _ask(http, "哪些任务涉及乡村振兴？")
     assert unrelated["route"] != "annotation"
 
     assert http.delete(f"/api/admin/annotations/{ann_id}", headers=ADMIN).json() == {"ok": True, "id": ann_id}
-    after = _ask(http, TICKETS)
+    after = _ask(http, WRONG)
     assert after["route"] == before["route"] and after["cited_tasks"] == before["cited_tasks"]
     assert http.get("/api/admin/annotations", headers=ADMIN).json() == []
     again = http.delete(f"/api/admin/annotations/{ann_id}", headers=ADMIN)
@@ -110,15 +110,15 @@ def test_a_decline_annotation_declines_without_quoting(http):
 
 
 @pytest.mark.parametrize("payload, says", [
-    ({"question": TICKETS, "tasks": [39]}, "39"),
-    ({"question": TICKETS, "tasks": [0]}, "0"),
-    ({"question": "   ", "tasks": [21]}, "不能为空"),
-    ({"question": "", "tasks": [21]}, "不能为空"),
-    ({"question": TICKETS, "sections": ["十一"]}, "十一"),
-    ({"question": TICKETS, "sections": ["二(九)"]}, "二(九)"),
-    ({"question": TICKETS, "tasks": [21], "decline": True}, "不能同时"),
-    ({"question": TICKETS, "sections": ["六"], "decline": True}, "不能同时"),
-    ({"question": TICKETS}, "请指定"),
+    ({"question": WRONG, "tasks": [39]}, "39"),
+    ({"question": WRONG, "tasks": [0]}, "0"),
+    ({"question": "   ", "tasks": [16]}, "不能为空"),
+    ({"question": "", "tasks": [16]}, "不能为空"),
+    ({"question": WRONG, "sections": ["十一"]}, "十一"),
+    ({"question": WRONG, "sections": ["二(九)"]}, "二(九)"),
+    ({"question": WRONG, "tasks": [16], "decline": True}, "不能同时"),
+    ({"question": WRONG, "sections": ["六"], "decline": True}, "不能同时"),
+    ({"question": WRONG}, "请指定"),
     ({"question": "问" * 501, "tasks": [1]}, "太长"),
 ])
 def test_a_malformed_annotation_gets_a_clear_422_and_stores_nothing(http, payload, says):
@@ -129,8 +129,8 @@ def test_a_malformed_annotation_gets_a_clear_422_and_stores_nothing(http, payloa
     assert http.get("/api/admin/annotations", headers=ADMIN).json() == []
 
 
-@pytest.mark.parametrize("payload", [{"question": TICKETS, "tasks": ["21"]}, {"question": TICKETS, "tasks": 21},
-                                     {"question": 5, "tasks": [21]}, {"question": TICKETS, "tasks": [21], "x": 1}])
+@pytest.mark.parametrize("payload", [{"question": WRONG, "tasks": ["21"]}, {"question": WRONG, "tasks": 21},
+                                     {"question": 5, "tasks": [16]}, {"question": WRONG, "tasks": [16], "x": 1}])
 def test_a_mistyped_annotation_gets_422(http, payload):
     r = http.post("/api/admin/annotations", json=payload, headers=ADMIN)
     assert r.status_code == 422 and r.json()["status"] == 422
@@ -143,7 +143,7 @@ def test_the_admin_api_needs_an_admin_key(http, live, own_bot, tmp_path):
                              ("GET", "/api/admin/stats"), ("DELETE", "/api/admin/annotations/x")):
             r = http.request(method, path, headers=headers)
             assert r.status_code == 401 and "管理密钥" in r.json()["message"], (method, path, r.text)
-        r = http.post("/api/admin/annotations", json={"question": TICKETS, "tasks": [21]}, headers=headers)
+        r = http.post("/api/admin/annotations", json={"question": WRONG, "tasks": [16]}, headers=headers)
         assert r.status_code == 401
     assert http.get("/api/admin/annotations", headers=ADMIN).json() == []
     assert http.get("/api/admin/whoami", headers={"Authorization": f"Bearer {KEY}"}).json() == {"name": "张三"}
@@ -173,7 +173,7 @@ def test_the_admin_api_needs_an_admin_key(http, live, own_bot, tmp_path):
 
 
 def test_questions_filters_reviews_and_stats(http, live, plan):
-    down = _ask(http, "科技馆以后进去还要门票吗？")
+    down = _ask(http, WRONG + "？")
     good = _ask(http, "第19项任务要求什么？")
     declined = _ask(http, "明天北京天气怎么样？")
     assert declined["refused"]
@@ -204,12 +204,12 @@ def test_questions_filters_reviews_and_stats(http, live, plan):
         assert http.get("/api/admin/questions", params={"since": wrong}, headers=ADMIN).status_code == 422
 
     # "the right task is …": an annotation plus a review, with who, when and the answer judged
-    r = http.post("/api/admin/reviews", json={"answer_id": down["id"], "verdict": "tasks", "tasks": [21]},
+    r = http.post("/api/admin/reviews", json={"answer_id": down["id"], "verdict": "tasks", "tasks": [16]},
                   headers=ADMIN)
     assert r.status_code == 201, r.text
     ann_id = r.json()["annotation_id"]
     assert [a["id"] for a in http.get("/api/admin/annotations", headers=ADMIN).json()] == [ann_id]
-    assert _ask(http, "科技馆以后进去还要门票吗？")["cited_tasks"][0] == 21
+    assert _ask(http, WRONG + "？")["cited_tasks"][0] == 16
     good_review = http.post("/api/admin/reviews", json={"answer_id": good["id"], "verdict": "good"}, headers=ADMIN)
     assert good_review.status_code == 201 and good_review.json()["annotation_id"] is None
     bad = http.post("/api/admin/reviews", json={"answer_id": good["id"], "verdict": "good", "tasks": [3]},
@@ -223,10 +223,10 @@ def test_questions_filters_reviews_and_stats(http, live, plan):
     finally:
         store.close()
     assert [(j["answer_id"], j["verdict"], j["author"], j["answer"], json.loads(j["tasks"])) for j in rows] == [
-        (down["id"], "tasks", "张三", down["text"], [21]), (good["id"], "good", "张三", good["text"], [])]
+        (down["id"], "tasks", "张三", down["text"], [16]), (good["id"], "good", "张三", good["text"], [])]
     assert all(abs(j["ts"] - time.time()) < 120 for j in rows) and rows[0]["annotation_id"] == ann_id
     reviewed = next(i for i in http.get("/api/admin/questions", headers=ADMIN).json()["items"] if i["id"] == down["id"])
-    assert [(r["verdict"], r["author"], r["tasks"]) for r in reviewed["reviews"]] == [("tasks", "张三", [21])]
+    assert [(r["verdict"], r["author"], r["tasks"]) for r in reviewed["reviews"]] == [("tasks", "张三", [16])]
 
     stats = http.get("/api/admin/stats", headers=ADMIN).json()
     logged = http.get("/api/admin/questions", params={"limit": 500}, headers=ADMIN).json()
@@ -287,14 +287,14 @@ def test_annotations_written_under_load_are_all_there(http, live, own_bot):
 
 def test_another_process_sees_annotations_and_removals(http, live, own_bot):
     other = QuestionMemory(own_bot.plan, live.log_path)
-    assert other.match(TICKETS) is None
-    ann = http.post("/api/admin/annotations", json={"question": TICKETS, "tasks": [21]}, headers=ADMIN).json()
+    assert other.match(WRONG) is None
+    ann = http.post("/api/admin/annotations", json={"question": WRONG, "tasks": [16]}, headers=ADMIN).json()
     time.sleep(1.1)  # QuestionMemory looks for changes once a second
-    hit = other.match(TICKETS)
+    hit = other.match(WRONG)
     assert hit is not None and hit[0].id == ann["id"] and hit[1] > 0.999
     http.delete(f"/api/admin/annotations/{ann['id']}", headers=ADMIN)
     time.sleep(1.1)
-    assert other.match(TICKETS) is None
+    assert other.match(WRONG) is None
     history = other.history()
     assert history[-1]["id"] == ann["id"] and history[-1]["removed_by"] == "张三"
 
@@ -303,24 +303,24 @@ def test_the_python_api(own_bot, live, tmp_path):
     bot = own_bot
     bot.use_log(Log(tmp_path / "py.sqlite3"))
     try:
-        ann = bot.annotate(TICKETS, tasks=[21])
+        ann = bot.annotate(WRONG, tasks=[16])
         assert [a.id for a in bot.annotations()] == [ann.id] and ann.author == "python"
-        answer = bot.ask(TICKETS)
-        assert answer.route == "annotation" and answer.cited_tasks[0] == 21 and ann.id in answer.reason
+        answer = bot.ask(WRONG)
+        assert answer.route == "annotation" and answer.cited_tasks[0] == 16 and ann.id in answer.reason
         section = bot.annotate("科协发展的指导思想是什么，主要原则有哪些呢", sections=["二(一)"])
         assert bot.ask("科协发展的指导思想是什么，主要原则有哪些呢").citations[0].section == "二(一)"
         with pytest.raises(InputError, match="39"):
-            bot.annotate(TICKETS, tasks=[39])
+            bot.annotate(WRONG, tasks=[39])
         assert bot.remove_annotation(ann.id) and bot.remove_annotation(section.id)
         assert not bot.remove_annotation(ann.id)
-        assert bot.ask(TICKETS).route != "annotation" and bot.annotations() == []
+        assert bot.ask(WRONG).route != "annotation" and bot.annotations() == []
     finally:
         bot.use_log(live.store)
 
 
 def test_cli_export_import_and_eval(tmp_path, python, subprocess_env, own_bot, http, live):
     env = {**subprocess_env, "ASSISTANT_HOME": str(own_bot.config.home)}
-    http.post("/api/admin/annotations", json={"question": TICKETS, "tasks": [21]}, headers=ADMIN)
+    http.post("/api/admin/annotations", json={"question": WRONG, "tasks": [16]}, headers=ADMIN)
     http.post("/api/admin/annotations", json={"question": "明天股市会涨吗", "decline": True}, headers=ADMIN)
     out = tmp_path / "annotations.jsonl"
     run = subprocess.run([python, "-m", "assistant", "annotations", "export", str(out), "--log", str(live.log_path)],
@@ -328,7 +328,7 @@ def test_cli_export_import_and_eval(tmp_path, python, subprocess_env, own_bot, h
     assert run.returncode == 0, run.stderr
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [(r["question"], r["gold_tasks"], r["must_refuse"], r["category"]) for r in rows] == [
-        (TICKETS, [21], False, "annotation"), ("明天股市会涨吗", [], True, "annotation")]
+        (WRONG, [16], False, "annotation"), ("明天股市会涨吗", [], True, "annotation")]
     from assistant.evaluate import load_gold
 
     assert len(load_gold(out)) == 2  # the gold sets' schema
@@ -340,7 +340,7 @@ def test_cli_export_import_and_eval(tmp_path, python, subprocess_env, own_bot, h
         assert run.returncode == 0 and expected in run.stderr, run.stderr
     moved = QuestionMemory(own_bot.plan, target).all()
     assert [(a.question, a.tasks, a.decline, a.author) for a in moved] == [
-        (TICKETS, [21], False, "张三"), ("明天股市会涨吗", [], True, "张三")]
+        (WRONG, [16], False, "张三"), ("明天股市会涨吗", [], True, "张三")]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "category": "annotation", "question": "x", "gold_tasks": [39]}\n', "utf-8")
     run = subprocess.run([python, "-m", "assistant", "annotations", "import", str(bad), "--log", str(target)],

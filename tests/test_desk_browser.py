@@ -16,7 +16,7 @@ from live_server import LiveServer
 from test_browser import browser, shots  # noqa: F401  (fixtures: Chromium, the screenshot folder)
 
 KEY = "desk-key-0123456789"
-TICKETS = "科技馆以后进去还要门票吗"  # answered from task 20 today; the admin says task 21
+WRONG = "年轻科学家的国际聚会，科协有没有牵头办"  # led by task 28 today; the gold (everyday_dev) is task 16
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,8 @@ def desk(index_home, tmp_path_factory):
     server = LiveServer(app)
     with httpx.Client(base_url=server.url, timeout=60) as http:  # what users asked, one with a 👎
         asked = {q: http.post("/api/ask", json={"question": q}).json()
-                 for q in (TICKETS, "第19项任务要求什么？", "明天北京天气怎么样？", "哪些任务涉及乡村振兴？")}
-        assert http.post("/api/feedback", json={"answer_id": asked[TICKETS]["id"], "rating": "down"}).status_code == 200
+                 for q in (WRONG, "第19项任务要求什么？", "明天北京天气怎么样？", "哪些任务涉及乡村振兴？")}
+        assert http.post("/api/feedback", json={"answer_id": asked[WRONG]["id"], "rating": "down"}).status_code == 200
         assert http.post("/api/feedback", json={"answer_id": asked["第19项任务要求什么？"]["id"], "rating": "up"}).status_code == 200
     server.asked = asked
     yield server
@@ -53,7 +53,7 @@ def test_without_the_key_the_desk_is_refused(browser, desk):  # noqa: F811
 
 def test_an_admin_filters_to_thumbs_down_annotates_and_the_chat_then_leads_with_the_task(
         browser, desk, shots, plan):  # noqa: F811
-    assert desk.asked[TICKETS]["cited_tasks"][0] == 20  # wrong today
+    assert desk.asked[WRONG]["cited_tasks"][0] == 28  # wrong today
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -66,36 +66,36 @@ def test_an_admin_filters_to_thumbs_down_annotates_and_the_chat_then_leads_with_
     page.click("#apply")
     page.locator("#count").filter(has_text="共 1 条").wait_for(timeout=10_000)
     rows = page.locator("tr.qrow")
-    assert rows.count() == 1 and rows.first.locator(".q").inner_text() == TICKETS
+    assert rows.count() == 1 and rows.first.locator(".q").inner_text() == WRONG
     rows.first.click()
-    assert page.inner_text("#d-answer") == desk.asked[TICKETS]["text"]
+    assert page.inner_text("#d-answer") == desk.asked[WRONG]["text"]
     marks = page.locator("#d-plan mark").all_inner_texts()  # the quoted sentences, highlighted in the plan text
-    assert marks and all(m in plan.task(20).text for m in marks)
-    page.select_option("#pick", ["task:21"])
+    assert marks and all(m in plan.text for m in marks) and any(m in plan.task(28).text for m in marks)
+    page.select_option("#pick", ["task:16"])
     page.screenshot(path=str(shots / "desk.png"))
     page.click("#act-tasks")
     page.locator("#status").filter(has_text="已保存标注").wait_for(timeout=15_000)
-    assert "张三" in page.inner_text("#d-reviews") and "任务21" in page.inner_text("#d-reviews")
+    assert "张三" in page.inner_text("#d-reviews") and "任务16" in page.inner_text("#d-reviews")
     assert errors == []
 
     with httpx.Client(base_url=desk.url, headers={"X-API-Key": KEY}) as http:
         (ann,) = http.get("/api/admin/annotations").json()
-        assert ann["tasks"] == [21] and ann["author"] == "张三" and ann["answer_id"] == desk.asked[TICKETS]["id"]
+        assert ann["tasks"] == [16] and ann["author"] == "张三" and ann["answer_id"] == desk.asked[WRONG]["id"]
 
     chat = browser.new_page(viewport={"width": 1280, "height": 860})
     chat.goto(desk.url + "/")
-    chat.locator("#question textarea").fill(TICKETS)
+    chat.locator("#question textarea").fill(WRONG)
     chat.locator("#question textarea").press("Enter")
     chips = chat.locator("#citations label")
     chips.first.wait_for(timeout=30_000)
-    assert chips.first.inner_text().startswith("[任务21]"), chips.all_inner_texts()
-    assert "[任务21]" in chat.locator("#chat .bot-row").last.inner_text()
-    assert "任务21" in chat.locator("#viewer h3").inner_text()
+    assert chips.first.inner_text().startswith("[任务16]"), chips.all_inner_texts()
+    assert "[任务16]" in chat.locator("#chat .bot-row").last.inner_text()
+    assert "任务16" in chat.locator("#viewer h3").inner_text()
     chat.close()
 
     # the chat's answer is logged with its route: the desk shows it was answered by the annotation
     page.uncheck("#f-down")
-    page.fill("#f-text", TICKETS)
+    page.fill("#f-text", WRONG)
     page.click("#apply")
     page.locator("#count").filter(has_text="共 2 条").wait_for(timeout=10_000)
     assert "标注" in page.locator("tr.qrow").first.inner_text()
