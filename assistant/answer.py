@@ -49,7 +49,8 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
 
 
 RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
-LIST_CLOSE = 0.85  # a task retrieval ranks this close to the best may join a list in lay words
+LIST_CLOSE = 0.7  # one of the LIST_RANKS tasks retrieval ranks first for a list's topic, this close
+LIST_RANKS = 3  # to the best, joins the list when its best sentence holds a distinctive word of the topic
 CLOSE = 0.95  # … and within this share, the answer says which is closest rather than "according to"
 CAN_ANSWER = "我可以依据规划原文回答它的任务、目标和举措，例如“第19项任务要求什么？”“哪些任务涉及乡村振兴？”。"
 INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
@@ -130,7 +131,9 @@ class ExtractiveAnswerer:
 
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
-        topic = lists.topic_of(q) if not refs and lists.is_list_question(q) else ""
+        # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them
+        members_asked = scope.asked_figure(q) not in (None, "number")  # … nor "放在哪几个地方科协"
+        topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
         if topic and lists.PART_WORDS.search(q):
             part = self._part_about(topic)
             if part is not None:
@@ -162,9 +165,15 @@ class ExtractiveAnswerer:
             listed = self._topic_list(question, topic)
             if listed is not None:
                 return listed
-        if not refs and TERM_SCAN.search(q):
+        if not refs and TERM_SCAN.search(q) and not members_asked:
             return self._term_scan(question, q)
         return None
+
+    def _list_topic(self, q: str) -> str:
+        """The first of a list question's topic candidates that the plan's words can match
+        ("遇到疫情、洪水这种突发事件，科协该做的事在哪些任务里": not 科协该做)."""
+        candidates = lists.topic_candidates(q)
+        return next((t for t in candidates if self.topic_matcher.members(t)), next(iter(candidates), ""))
 
     def _part_about(self, topic: str) -> str | None:
         """The part a topic names ("讲科普的那一大块" → 六): the part of the best-ranked part or task,
@@ -185,8 +194,12 @@ class ExtractiveAnswerer:
             if top.kind == "part" and self.plan.part(top.section).tasks:
                 return self._list_part_tasks(question, top.section)
             return None
-        if not any(p in self.plan.text for p in lists.pieces(topic) or [topic]):
-            members = self._with_close_tasks(topic, members)
+        members = self._with_close_tasks(topic, members)
+        part = self._part_titled(topic)
+        if part is not None:  # "讲保障的有哪几条任务": the part on it, and any other task that says it
+            have = {n.id for n, _ in members}
+            members = sorted(members + [(t, t.sentences[0]) for t in self.plan.part(part).tasks if t.id not in have],
+                             key=lambda m: m[0].task)
         lines = [f"规划中与“{topic}”有关的任务有{len(members)}项："]
         cites = []
         for node, sentence in members:
@@ -199,15 +212,29 @@ class ExtractiveAnswerer:
         return self._answer(question, "\n".join(lines), cites, route="term",
                             passages=self._nodes_as_passages([n for n, _ in members]))
 
+    def _part_titled(self, topic: str) -> str | None:
+        """The part whose title names a list's topic (保障 → 十 强化规划实施保障, 科技跟经济结合 → 四 实施科技
+        经济融合行动): at least half the topic's words are in the title, one of them not an everyday word."""
+        words = [w for w, _ in self.retriever.index.tokenizer.tagged(topic) if len(w) >= 2]
+        best = None
+        for part in self.plan.parts:
+            held = [w for w in words if w in part.title]
+            if part.tasks and held and 2 * len(held) >= len(words) and (
+                    len(words) == 1 or any(w not in self.common_words for w in held)):
+                if best is None or len(held) > best[0]:
+                    best = (len(held), part.numeral)
+        return best[1] if best else None
+
     def _with_close_tasks(self, topic: str, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
-        """A topic in lay words ("把成果变成生产力") may be said otherwise in some tasks: add the tasks that
-        retrieval ranks close to the best and whose best sentence holds one of its distinctive words."""
+        """A topic may be said otherwise in some tasks ("把成果变成生产力", 海外科技人才 → 海智计划): add the
+        tasks that retrieval ranks first and close to the best and whose best sentence holds one of its
+        distinctive words (measured on the dev lists: 83 → 88 of 95 complete, 3 more tasks outside the gold)."""
         result = self.retriever.search(topic)
         words = self._distinctive(result)
         have = {n.id for n, _ in members}
         best = result.hits[0].score
-        for hit in result.hits[:6]:
-            if hit.node.task is None or hit.node.id in have or hit.score < LIST_CLOSE * best:
+        for hit in [h for h in result.hits if h.node.task is not None][:LIST_RANKS]:
+            if hit.node.id in have or hit.score < LIST_CLOSE * best:
                 continue
             sentence = next(iter(self._pick_sentences(hit.node, result, limit=1)), None)
             if sentence is not None and any(w in sentence.text for w in words):
@@ -494,15 +521,26 @@ class ExtractiveAnswerer:
         distinctive word with the question (not one of the plan's everyday words)."""
         words = [t for t in self._distinctive(result) if not t.isdigit()]
         years = [f"{y}年" for y in scope.years(result.query)]  # "到2025年有什么硬指标": the year anchors it
-        if not any(t in s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
+        lead_in = self.plan.text[max(0, s.start - 12):s.start]  # "总体目标:" introduces "到2025年,…"
+        if not any(t in lead_in + s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
             return False
         kind = scope.asked_figure(result.query)
-        if kind not in ("number", "place") or any(y in s.text for y in years):
+        evidence = scope.evidence_pattern(result.query, kind)
+        if kind == "responsible":  # "由谁来任命": someone in the sentence must do that
+            done = [w for w in scope.responsible_for(result.query) if w in s.text]
+            return bool(done) or not scope.responsible_for(result.query)
+        # a year the sentence sets as a target ("到2025年"), not one inside a document's period ("2021—2035年")
+        if kind not in ("number", "place", "date", "year") or any(re.search(rf"(?<![—\-－~至]){y}", s.text) for y in years):
             return True
         # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
-        # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair
-        spots = [m.start() for t in words if t in result.asked for m in re.finditer(re.escape(t), s.text)]
-        return any(abs(m.start() - p) <= 12 for m in scope.ASKS[kind][1].finditer(s.text) for p in spots)
+        # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair (a place the
+        # question itself names, "是不是也在芜湖", is no anchor)
+        spots = [m.start() for t in words if t in result.asked and not evidence.search(t)
+                 for m in re.finditer(re.escape(t), s.text)]
+        if kind in ("date", "year") and not spots and any(t in lead_in for t in words):
+            return True  # "总体目标: 到2025年…"
+        reach = 30 if kind in ("date", "year") else 12
+        return any(abs(m.start() - p) <= reach for m in evidence.finditer(s.text) for p in spots)
 
     def _distinctive(self, result: SearchResult) -> list[str]:
         """The question's own words and the plan's terms for its lay words, less the plan's everyday ones."""

@@ -25,8 +25,14 @@ COLOPHON = re.compile(r"^抄送")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def _drop_inner_spaces(line: str) -> str:
-    """Remove horizontal whitespace except between two ASCII word characters."""
+def drop_inner_spaces(line: str) -> str:
+    """Remove horizontal whitespace except between two ASCII word characters.
+
+    >>> drop_inner_spaces("同谋划、 同部署 AI 应用")
+    '同谋划、同部署AI应用'
+    >>> drop_inner_spaces("open AI model")
+    'open AI model'
+    """
     def keep(m: re.Match) -> str:
         before = line[m.start() - 1] if m.start() else ""
         after = line[m.end()] if m.end() < len(line) else ""
@@ -35,7 +41,7 @@ def _drop_inner_spaces(line: str) -> str:
     return re.sub(r"[ \t\u3000\u00a0]+", keep, line.strip())
 
 
-def _drop_toc(lines: list[str]) -> list[str]:
+def drop_toc(lines: list[str]) -> list[str]:
     """Drop everything from the 目录 line up to the paragraph before part 一.
 
     The body's first paragraph (the preamble) follows the last TOC entry, so
@@ -64,7 +70,7 @@ def clean_plan_text(raw: str) -> str:
     then not a plan in the numbered style this project reads).
     """
     raw = raw.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    lines = _drop_toc(raw.split("\n"))
+    lines = drop_toc(raw.split("\n"))
     paragraphs: list[str] = []
     in_body = False
     continued = False
@@ -72,7 +78,7 @@ def clean_plan_text(raw: str) -> str:
         text = line.strip()
         if not text or PAGE_NUMBER.match(text):
             continue
-        text = _drop_inner_spaces(BULLET.sub("", text))
+        text = drop_inner_spaces(BULLET.sub("", text))
         if PART_HEADING.match(text):
             in_body = True
         elif COLOPHON.match(text):

@@ -32,6 +32,8 @@ EXAMPLES = """examples:
   assistant annotations export annotations.jsonl
   assistant annotations import annotations.jsonl
   assistant index
+  assistant plans add 江临省规划.pdf --id jiangling --dry-run
+  assistant plans list
   assistant --chroma-url http://127.0.0.1:8000 index
 """
 
@@ -51,7 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer a question with citations")
     ask.add_argument("question", help="the question, or - to read it from standard input")
     ask.add_argument("--json", action="store_true", help="print the answer's fields as JSON")
-    ix = sub.add_parser("index", help="rebuild the search index")
+    ask.add_argument("--plan", metavar="ID", help="answer from a plan added with `assistant plans add` (its id)")
+    ix = sub.add_parser("index", help="rebuild the search index (with --chroma-url: a new versioned build on the "
+                                      "server, switched to atomically; serving processes are not disturbed)")
+    ix.add_argument("--if-missing", action="store_true",
+                    help="build only when this release's index is missing or damaged, as a server does at start "
+                         "(a deployment's start-up job); otherwise open it")
+    ix.add_argument("--prune", action="store_true",
+                    help="then drop every other build on the Chroma server, other releases' too (run it once no "
+                         "process of an older release is left)")
     ix.add_argument("--write-shipped-vectors", action="store_true",
                     help="embed every indexed text afresh (no shipped vectors) and write them to the corpus "
                          "folder as vectors.json + vectors.npz, the vectors a fresh install starts from")
@@ -66,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml for the bundled "
                                          "questions; none for a file given with --questions)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
+    ev.add_argument("--plan", metavar="ID", help="evaluate on a plan added with `assistant plans add` "
+                                                 "(needs --questions; no thresholds unless --thresholds)")
     sub.add_parser("serve", help="run the web app and HTTP API (same as python app.py; serve --help for options)",
                    add_help=False)
     lg = sub.add_parser("log", help="the question/answer/feedback log of the web app")
@@ -75,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--table", choices=("answers", "feedback"), default="answers",
                         help="answers (with thumbs up/down counts) or feedback (with the question)")
     export.add_argument("--log", help="the SQLite log (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+    export.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
+                                                    "($ASSISTANT_DB)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     an = sub.add_parser("annotations", help="the review desk's annotations: export or import them as a gold file",
                         description="FILE.jsonl has the gold sets' schema (eval/questions.jsonl): question, gold_tasks, "
@@ -86,7 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
         one = an_sub.add_parser(name, help=what)
         one.add_argument("file", metavar="FILE.jsonl")
         one.add_argument("--log", help="the SQLite log holding them (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+        one.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
+                                                     "($ASSISTANT_DB)")
         one.add_argument("--author", default="import", help="name stored with imported annotations without one")
+    _plans_parser(sub)
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
     show.add_argument("task", help="task number, e.g. 19 or 十九")
@@ -144,6 +161,8 @@ def _run(args, config: Config) -> int:
 
     if args.command == "quiz":
         return _quiz(args, config)
+    if args.command == "plans":
+        return _plans(args, config)
 
     if args.command in ("tasks", "show"):
         from .plan import Plan
@@ -182,7 +201,7 @@ def _run(args, config: Config) -> int:
         question = sys.stdin.buffer.read()  # bytes: Assistant.ask checks the encoding
     from .core import Assistant
 
-    bot = Assistant(config)
+    bot = Assistant(config, plan=args.plan)
     answer = None
     for piece in bot.stream(question):
         if isinstance(piece, str):
@@ -210,9 +229,24 @@ def _index(args, config: Config) -> int:
     from .index import build_index
     from .vectorcache import VectorCache
 
+    if args.if_missing and args.write_shipped_vectors:
+        raise AssistantError("--if-missing and --write-shipped-vectors exclude each other",
+                             "--if-missing 与 --write-shipped-vectors 不能同时使用。")
     fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
-    index = build_index(config, *load_plan_and_tokenizer(config), vectors=fresh)
-    print(f"已建立索引：{len(index.passages)}个段落，位于 {config.index_dir}")
+    plan, tokenizer = load_plan_and_tokenizer(config)
+    if args.if_missing:
+        from .index import open_index
+
+        index = open_index(config, plan, tokenizer)
+    else:
+        index = build_index(config, plan, tokenizer, vectors=fresh)
+    where = f"向量在 {config.chroma_url}" if config.chroma_url else f"位于 {config.index_dir}"
+    print(f"已建立索引：{len(index.passages)}个段落，版本 {index.build}，{where}")
+    if args.prune:
+        from .index import prune
+
+        dropped = prune(config, plan)
+        print(f"已删除{len(dropped)}个旧集合" + (f"：{'、'.join(dropped)}" if dropped else ""))
     if fresh is not None:
         header, arrays = fresh.save(config.corpus_dir)
         print(f"已写入{len(fresh.served)}个向量：{header}，{arrays}（{arrays.stat().st_size // 1024} KB）")
@@ -225,15 +259,24 @@ def _log_export(args, config: Config) -> int:
 
     from .store import export_csv
 
-    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
-    if not path.exists():
-        raise AssistantError(f"no log at {path}", f"找不到日志文件：{path}（网页版运行并回答过问题后才会有）")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
-            n = export_csv(path, out, args.table)
-        print(f"已导出{n}行到 {args.output}", file=sys.stderr)
-    else:
-        export_csv(path, sys.stdout, args.table)
+    from .database import LogUnavailable, target
+
+    url = args.db or (None if args.log else os.environ.get("ASSISTANT_DB"))
+    try:
+        where = target(url) if url else Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+    except ValueError as e:
+        raise AssistantError(str(e), "数据库地址无效：应为 postgresql://… 或 SQLite 文件。") from None
+    if isinstance(where, Path) and not where.exists():
+        raise AssistantError(f"no log at {where}", f"找不到日志文件：{where}（网页版运行并回答过问题后才会有）")
+    try:
+        if args.output:
+            with open(args.output, "w", encoding="utf-8-sig", newline="") as out:  # BOM: Excel opens it as UTF-8
+                n = export_csv(where, out, args.table)
+            print(f"已导出{n}行到 {args.output}", file=sys.stderr)
+        else:
+            export_csv(where, sys.stdout, args.table)
+    except LogUnavailable as e:
+        raise AssistantError(str(e), "无法读取日志数据库。") from None
     return 0
 
 
@@ -244,15 +287,34 @@ def _annotations(args, config: Config) -> int:
     from .annotations import QuestionMemory, read_jsonl, write_jsonl
     from .plan import Plan
 
-    path = Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
-    memory = QuestionMemory(Plan.load(config.corpus_path), path)
+    from .database import LogUnavailable, redact, target
+
+    url = args.db or (None if args.log else os.environ.get("ASSISTANT_DB"))
+    try:
+        where = target(url) if url else None
+    except ValueError as e:
+        raise AssistantError(str(e), "数据库地址无效：应为 postgresql://… 或 SQLite 文件。") from None
+    plan = Plan.load(config.corpus_path)
+    if isinstance(where, str):  # PostgreSQL: read and write through the log (it applies pending migrations)
+        from .store import Log
+
+        try:
+            memory = QuestionMemory(plan, None, Log(where))
+        except LogUnavailable as e:
+            raise AssistantError(str(e), "无法连接日志数据库。") from None
+        path = redact(where)
+    else:
+        path = where or Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+        memory = QuestionMemory(plan, path)
     if args.annotations_command == "export":
         if args.file == "-":
             write_jsonl(memory.all(), sys.stdout)
-            return 0
-        with open(args.file, "w", encoding="utf-8") as out:
-            n = write_jsonl(memory.all(), out)
-        print(f"已导出{n}条标注到 {args.file}", file=sys.stderr)
+        else:
+            with open(args.file, "w", encoding="utf-8") as out:
+                n = write_jsonl(memory.all(), out)
+            print(f"已导出{n}条标注到 {args.file}", file=sys.stderr)
+        if memory.store is not None:
+            memory.store.close()
         return 0
     try:
         rows = read_jsonl(Path(args.file))
@@ -297,6 +359,72 @@ def _chat(config: Config) -> int:
         except AssistantError as e:
             print(f"错误：{e.message_zh}", file=sys.stderr)
         print()
+
+
+def _plans_parser(sub) -> None:
+    pl = sub.add_parser("plans", help="add, list, show or remove other plans (PDF, Word .docx, .txt/.md)",
+                        description="Added plans are stored under <home>/plans. `add` prints a parse report "
+                                    "(parts, sections, tasks, 专栏, noise dropped, warnings) before storing.")
+    pl_sub = pl.add_subparsers(dest="plans_command", required=True)
+    add = pl_sub.add_parser("add", help="parse a plan file, print the parse report and store the plan")
+    add.add_argument("file", help="a .pdf (with a text layer), .docx, .txt or .md file")
+    add.add_argument("--id", help="the plan's id (default: from the file name), e.g. jiangling or 十五五")
+    add.add_argument("--title", help="the plan's title (default: the title line found in the file)")
+    add.add_argument("--dry-run", action="store_true", help="print the parse report only; store nothing")
+    add.add_argument("--json", action="store_true", help="print the parse report as JSON")
+    pl_sub.add_parser("list", help="the added plans").add_argument("--json", action="store_true")
+    show = pl_sub.add_parser("show", help="an added plan's stored parse report")
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true")
+    pl_sub.add_parser("remove", help="remove an added plan").add_argument("id")
+
+
+def _plans(args, config: Config) -> int:
+    from pathlib import Path
+
+    from .plans.importer import parse_file
+    from .plans.registry import PlanStore, check_id, default_id
+
+    store = PlanStore(config.home)
+    if args.plans_command == "add":
+        path = Path(args.file)
+        plan_id = check_id(args.id if args.id is not None else default_id(path))
+        if not args.dry_run:
+            store.check_free(plan_id)  # before the work of parsing; add() checks again under its lock
+        parsed = parse_file(path, config.max_plan_bytes)
+        report = parsed.report
+        if args.json:
+            print(json.dumps(report.to_dict(), ensure_ascii=False, indent=1))
+        else:
+            print(report.format())
+        if args.dry_run:
+            print("dry run: nothing stored", file=sys.stderr)
+            return 0
+        stored = store.add(parsed, plan_id, args.title)
+        print(f"已添加规划“{stored.title}”，编号 {stored.id}（{stored.path}）", file=sys.stderr)
+        return 0
+    if args.plans_command == "list":
+        plans = store.list()
+        if args.json:
+            print(json.dumps([p.to_dict() for p in plans], ensure_ascii=False, indent=1))
+        elif not plans:
+            print("no added plans (assistant plans add FILE)", file=sys.stderr)
+        for p in plans if not args.json else []:
+            c = p.counts
+            print(f"{p.id}\t{p.title}\t{c['parts']} parts, {c['sections']} sections, {c['tasks']} tasks, "
+                  f"{c['boxes']} 专栏\t{p.source}\t{p.added}")
+        return 0
+    if args.plans_command == "show":
+        plan = store.get(args.id)
+        if args.json:
+            print(json.dumps({**plan.to_dict(), "report": plan.report.to_dict()}, ensure_ascii=False, indent=1))
+        else:
+            print(f"{plan.id}: {plan.title} (added {plan.added} from {plan.source})")
+            print(plan.report.format())
+        return 0
+    plan = store.remove(args.id)
+    print(f"已删除规划“{plan.title}”（编号 {plan.id}）", file=sys.stderr)
+    return 0
 
 
 def _quiz_parser(sub) -> None:
@@ -354,17 +482,22 @@ def _eval(args, config: Config) -> int:
     from .harness import main as run_eval
 
     eval_dir = config.eval_dir
+    if args.plan and not args.questions:
+        raise AssistantError("eval --plan needs --questions: the bundled gold sets are about the bundled plan",
+                             "评测添加的规划需要用 --questions 指定该规划的评测题。")
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
-    # the bundled thresholds name the bundled file's categories: another file (an annotations export)
-    # is held to thresholds only when they are given
-    thresholds = Path(args.thresholds) if args.thresholds else None if args.questions else eval_dir / "thresholds.toml"
+    # the bundled thresholds name the bundled file's categories: another file (an annotations export, an
+    # added plan's questions) is held to thresholds only when they are given
+    thresholds = (Path(args.thresholds) if args.thresholds
+                  else None if args.questions or args.plan else eval_dir / "thresholds.toml")
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
-    raw = (config.corpus_dir / "source.txt").read_text("utf-8")
+    bot = Assistant(config, plan=args.plan)
+    raw = (bot.config.corpus_dir / "source.txt").read_text("utf-8")
     try:
-        return run_eval(Assistant(config), questions, thresholds if thresholds and thresholds.exists() else None,
+        return run_eval(bot, questions, thresholds if thresholds and thresholds.exists() else None,
                         Path(args.report) if args.report else None, Path(args.json) if args.json else None,
                         labels if labels.exists() else None, raw)
     except (ValueError, KeyError) as e:

@@ -55,6 +55,8 @@ class Config:
     llm_timeout: float = 30.0
     llm_max_retries: int = 1
     min_grounded: float = 0.5  # below this share of verified sentences, fall back to the extractive answer
+    plan_id: str | None = None  # an added plan (`assistant plans add`) to answer from instead of the bundled one
+    max_plan_bytes: int = 200 * 1024 * 1024  # `assistant plans add` refuses larger files before reading them
     chroma_url: str | None = None  # a Chroma server (``chroma run``), e.g. http://127.0.0.1:8000; None: in <home>
 
     def __post_init__(self):
@@ -106,4 +108,27 @@ class Config:
 
     @property
     def index_dir(self) -> Path:
-        return self.home / "index"
+        """<home>/index for the bundled plan; an added plan's index lives in its own folder."""
+        return self.home / "index" if self.plan_id is None else self.corpus_dir / "index"
+
+    @property
+    def collections(self) -> tuple[str, str]:
+        """The Chroma collections (passages, reader questions): one pair per plan, as a server may hold several.
+
+        >>> Config(home=Path("/h")).collections, Config(home=Path("/h")).for_plan("江临").collections
+        (('plan_passages', 'reader_questions'), ('plan_bb293188dc98_passages', 'plan_bb293188dc98_questions'))
+        """
+        if self.plan_id is None:
+            return "plan_passages", "reader_questions"
+        import hashlib
+
+        tag = hashlib.sha256(self.plan_id.encode("utf-8")).hexdigest()[:12]  # Chroma names are ASCII only
+        return f"plan_{tag}_passages", f"plan_{tag}_questions"
+
+    def for_plan(self, plan_id: str | None) -> "Config":
+        """This configuration answering from the added plan ``plan_id`` (stored in <home>/plans/<id>)."""
+        from dataclasses import replace
+
+        if plan_id is None:
+            return self
+        return replace(self, plan_id=plan_id, corpus_dir=self.home / "plans" / plan_id)

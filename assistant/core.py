@@ -18,17 +18,30 @@ from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_the
 from .text import Tokenizer, load_tokenizer
 
 
+def load_plan(config: Config) -> Plan:
+    """The bundled corpus, or the added plan ``config.plan_id`` (PlanRegistryError when there is none)."""
+    if config.plan_id is None:
+        return Plan.load(config.corpus_path)
+    from .plans.registry import PlanStore
+    from .plans.structure import find_outline
+    from .plans.toplan import to_plan
+
+    stored = PlanStore(config.home).get(config.plan_id)
+    return to_plan(find_outline(stored.text))
+
+
 def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
     """The parsed corpus and its jieba tokenizer (cache under the data dir)."""
-    plan = Plan.load(config.corpus_path)
+    plan = load_plan(config)
     tokenizer = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))
     return plan, tokenizer
 
 
 class Assistant:
-    """Answers questions about the plan from the bundled corpus, offline."""
+    """Answers questions about the plan from the bundled corpus, offline; ``plan="jiangling"`` answers from
+    a plan added with ``assistant plans add`` instead (its own index, built on first use)."""
 
-    def __init__(self, config: Config | None = None, *, home: str | Path | None = None,
+    def __init__(self, config: Config | None = None, *, plan: str | None = None, home: str | Path | None = None,
                  fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds(),
                  llm: str | None = None, model: str | None = None, base_url: str | None = None,
                  api_key: str | None = None, timeout: float | None = None):
@@ -38,6 +51,7 @@ class Assistant:
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if overrides:
             self.config = replace(self.config, **overrides)
+        self.config = self.config.for_plan(plan)
         self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms),
@@ -93,7 +107,7 @@ class Assistant:
         """Read and write annotations in ``store`` (a store.Log; None: ``<home>/log.sqlite3``, opened on first write)."""
         from .annotations import QuestionMemory
 
-        path = store.path if store is not None else self.config.home / "log.sqlite3"
+        path = store.path if store is not None else self.config.home / "log.sqlite3"  # store.path: None on PostgreSQL
         self.memory = QuestionMemory(self.plan, path, store, getattr(self.index, "client", None))
         self.answerer.memory = self.memory
 

@@ -72,7 +72,8 @@ def questions(store, *, feedback: str | None = None, refused: bool | None = None
         where.append("refused = 0 AND confidence IS NOT NULL AND confidence < ?")
         params.append(LOW_CONFIDENCE)
     if text:
-        where.append("(instr(question, ?) > 0 OR instr(answer, ?) > 0)")
+        find = "strpos" if getattr(store, "dialect", "sqlite") == "postgresql" else "instr"
+        where.append(f"({find}(question, ?) > 0 OR {find}(answer, ?) > 0)")
         params += [text, text]
     if since:
         where.append("ts >= ?")
@@ -86,9 +87,9 @@ def questions(store, *, feedback: str | None = None, refused: bool | None = None
     base = ("SELECT * FROM (SELECT a.*, d.confidence, d.citations,"
             " (SELECT count(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'up') AS up,"
             " (SELECT count(*) FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down') AS down"
-            " FROM answers a LEFT JOIN answer_details d ON d.answer_id = a.id)"
+            " FROM answers a LEFT JOIN answer_details d ON d.answer_id = a.id) AS listed"
             + (" WHERE " + " AND ".join(where) if where else ""))
-    total = store.read(f"SELECT count(*) AS n FROM ({base})", tuple(params))[0]["n"]
+    total = store.read(f"SELECT count(*) AS n FROM ({base}) AS matching", tuple(params))[0]["n"]
     rows = store.read(base + " ORDER BY ts DESC LIMIT ? OFFSET ?", tuple(params) + (limit, offset))
     reviews: dict[str, list[dict]] = {}
     if rows:
@@ -126,11 +127,17 @@ def stats(store, plan, tokenizer, days: int = 30, topics: int = 10) -> dict:
     """Questions per day (with declined, 👍, 👎), the shares, the most-cited tasks and parts and the
     top unanswered topics, over the last ``days`` days."""
     since = time.time() - days * 86400
+    # the day in this server's local time, as the rest of the desk shows times (PostgreSQL: the session's
+    # time zone, which is the server's unless the database overrides it)
+    day = ("to_char(to_timestamp(a.ts), 'YYYY-MM-DD')" if getattr(store, "dialect", "sqlite") == "postgresql"
+           else "date(a.ts, 'unixepoch', 'localtime')")
     per_day = store.read(
-        "SELECT date(a.ts, 'unixepoch', 'localtime') AS day, count(*) AS questions, sum(a.refused) AS declined,"
-        " sum(a.route = 'annotation') AS annotated,"
-        " sum(EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down')) AS thumbs_down,"
-        " sum(EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'up')) AS thumbs_up"
+        f"SELECT {day} AS day, count(*) AS questions, sum(a.refused) AS declined,"
+        " sum(CASE WHEN a.route = 'annotation' THEN 1 ELSE 0 END) AS annotated,"
+        " sum(CASE WHEN EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'down')"
+        " THEN 1 ELSE 0 END) AS thumbs_down,"
+        " sum(CASE WHEN EXISTS (SELECT 1 FROM feedback f WHERE f.answer_id = a.id AND f.rating = 'up')"
+        " THEN 1 ELSE 0 END) AS thumbs_up"
         " FROM answers a WHERE a.ts >= ? GROUP BY day ORDER BY day", (since,))
     total = sum(d["questions"] for d in per_day)
     declined = sum(d["declined"] for d in per_day)

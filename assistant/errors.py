@@ -39,3 +39,15 @@ class NotFound(AssistantError):
     """A task or part that the plan does not have."""
 
     message_zh = "规划中没有这一项。"
+
+
+class PlanFileError(AssistantError):
+    """A plan file that cannot be imported: unknown type, too large, encrypted, no text layer, unreadable."""
+
+    message_zh = "无法导入该规划文件。"
+
+
+class PlanRegistryError(AssistantError):
+    """An added plan that does not exist, an id already taken, or a store that cannot be written."""
+
+    message_zh = "规划库操作失败。"

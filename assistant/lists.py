@@ -26,7 +26,7 @@ LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
-    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|"
+    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|哪些条目?|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
@@ -38,12 +38,13 @@ LIST_NOISE = re.compile(
     r"(几|多少)处|有多少(个|项|条)?|各(在|是)?(哪)?|都在|"
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
-    r"的?(重点)?任务|的?内容|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
+    r"的?(重点)?任务|的?内容|条目|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
     r"这类|之类|一类|(都)?(是|有)哪(些|几)(项|个|条|处)?|(是)?靠|来推的?|放在|里提过|提过|在讲|的地方|"
     r"(学会秘书|老师)?(问一下|想问|请教|咨询一下)|我(们)?(县|市|乡|镇|单位|学会|协会|科协)?(想|要|打算|准备)?|"
     r"[?？!！。,，:：\s\"“”「」『』]")
 RARE = 5  # a word in at most this many tasks may stand for a topic on its own
-EDGE = "的了呢吗中里都有是和与跟同对在讲说谈写提把"
+EDGE = "的了呢吗呀啊吧嘛中里都有是和与跟同对在讲说谈写提把"
+POINTER = re.compile(r"这|那|他们|她们|它们|它")  # "这方面规划有哪几条": the topic was said before
 PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/|[()（）]")
 
 
@@ -54,24 +55,38 @@ def is_list_question(q: str) -> bool:
 def topic_of(q: str) -> str:
     """The topic of a list question ("" when it asks about every task): a quoted term if any, else
     what is left of the clause that asks for the list, else of the clause before it
-    ("我是高校科协的老师，规划里提到高校的任务都有哪些？" → 高校)."""
+    ("我是高校科协的老师，规划里提到高校的任务都有哪些？" → 高校; "让科技人员觉得科协像娘家一样，
+    这方面规划有哪几条" → the clause before, which 这方面 points to)."""
+    return next(iter(topic_candidates(q)), "")
+
+
+def topic_candidates(q: str) -> list[str]:
+    """Where a list question's topic may be, most likely first (see ``topic_of``)."""
     quoted = QUOTED.findall(q)
     if len(quoted) == 1:
-        return quoted[0]
+        return [quoted[0]]
     clauses = [c for c in CLAUSE.split(q) if c.strip()]
-    asking = next((i for i, c in enumerate(clauses) if LIST_QUESTION.search(c)), None)
+    # the last clause that asks ("学会党支部该参照哪些条？哪些任务讲了党建" → 党建)
+    asking = next((i for i in reversed(range(len(clauses))) if LIST_QUESTION.search(clauses[i])), None)
     if asking is None:
-        return _rest(q)
-    rests = [_rest(clauses[i]) for i in (asking, asking - 1, asking + 1) if 0 <= i < len(clauses)]
-    return next((r for r in rests if r), "")
+        return [r for r in [_rest(q)] if len(r) >= 2]
+    order = (asking, asking - 1, asking + 1)
+    if asking > 0 and POINTER.search(_rest(clauses[asking])):
+        order = (asking - 1, asking, asking + 1)
+    rests = [_rest(clauses[i]) for i in order if 0 <= i < len(clauses)]
+    return list(dict.fromkeys(r for r in rests if len(r) >= 2))
 
 
 def _rest(text: str) -> str:
     return LIST_NOISE.sub("", text).strip(EDGE + "、")
 
 
+LIGHT_VERB = re.compile(r"^(做|搞|办|弄|抓|开展|进行)")  # "做示范" names 示范
+
+
 def pieces(topic: str) -> list[str]:
-    return [p.strip(EDGE) for p in PIECE_SPLIT.split(topic) if len(p.strip(EDGE)) >= 2]
+    out = [LIGHT_VERB.sub("", p.strip(EDGE)).strip(EDGE) for p in PIECE_SPLIT.split(topic)]
+    return [p for p in out if len(p) >= 2]
 
 
 def topic_pieces(topic: str, tokenizer) -> list[str]:
@@ -102,14 +117,17 @@ class TopicMatcher:
         if piece in text:
             out.append((piece,))
         else:
-            run = longest_shared(piece, text, 3)
-            if run and run not in self.common and len(run) >= max(3, len(piece) // 2):
+            run = (longest_shared(piece, text, 3) or "").strip(EDGE)  # not 成果的
+            if len(run) >= 3 and run not in self.common and len(run) >= max(3, len(piece) // 2):
                 out.append((run,))
             # its distinctive words together (科技工作者 + 办实事): whole words only, not the
             # search-mode pieces inside them, and none of the plan's everyday words
             words = [w for w in self.tokenizer.tokens(piece)
                      if len(w) >= 2 and w in self.vocabulary and w not in self.common]
             words = [w for w in dict.fromkeys(words) if not any(w != o and w in o for o in words)]
+            verbs = {w for w, flag in self.tokenizer.tagged(piece) if flag == "v"}
+            if any(w not in verbs for w in words):  # 打造品牌: the thing named, not what is done to it
+                words = [w for w in words if w not in verbs]
             if len(words) >= 2:
                 out.append(tuple(words))
             elif len(words) == 1 and (not out or len(words[0]) >= 3):
@@ -125,7 +143,7 @@ class TopicMatcher:
                 out.append((rest[0],))
         found = bool(out)
         for lay, terms in self.synonyms.items():
-            if lay == piece or (lay in piece and not found):
+            if lay == piece or (lay in piece and (not found or len(lay) >= 2 and lay not in text)):
                 out += [(t,) for t in terms if (t,) not in out]
         return out
 

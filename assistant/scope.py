@@ -55,8 +55,9 @@ def other_plan(q: str, corpus: str) -> str | None:
     >>> other_plan("规划对大学生有哪些科普计划", "") is None
     True
     """
-    if OTHER_PLAN.search(q):
-        return "asks about a plan period other than the 14th Five-Year Plan"
+    m = OTHER_PLAN.search(q)
+    if m and m.group(0) not in corpus:  # an added 十五五 plan answers 十五五 questions
+        return "asks about a plan period the plan does not cover"
     m = FOREIGN.search(q)
     if m and m.group(1) not in corpus:
         return "asks about another country's plan or policy"
@@ -98,19 +99,20 @@ ASKS = {
     # what the question asks for → (question pattern, what a supporting sentence must contain).
     # The first kind whose pattern matches is the one asked for; None: the plan never holds it.
     "document number": (re.compile(r"文号|发文字号|编号"), re.compile(r"〔\d{4}〕\d+号")),
-    "person": (re.compile(r"哪位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
+    "person": (re.compile(r"哪一?位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
                           r"(主持|起草|签发|执笔)(人|者)|(人|领导|主任|主席|负责人|专家|院士|科学家|委员|会长|理事长|组长)"
                           r"[^，,。？?]{0,4}(叫什么名字|叫啥|姓什么|是谁|是哪位)|名字叫|谁是|都有谁|都是谁|"
                           r"哪位(专家|院士|科学家|领导)|(主任|主席|理事长|会长|秘书长|负责人|带头人)是哪|"
                           r"谁(在)?(当|担任|任)"),
                re.compile(r"习近平")),
-    "responsible": (re.compile(r"谁(在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|定|拍板)|谁说了算|"
+    "responsible": (re.compile(r"谁(在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|定|拍板|任命|选拔|聘任)|谁说了算|"
                                r"由谁(审|批|定)|(负责|牵头|主管|主办|承办)(单位|部门|机构|方)(是|有)|"
                                r"由(谁|哪个部门|哪个单位|哪家)"),
                     re.compile(r"(科协|学会|协会|部门|机关|委员会|政府|中心)[^，,。；;]{0,6}(要|负责|牵头|组织|主办|承办)")),
     "procedure": (re.compile(r"手续|流程|步骤|(怎么|如何|怎样|去哪里?|在哪里?)(申请|申报|报名|办理|加入|入会|登记|注册|认定|报)|"
                              r"(申请|申报|报名|入会|认定)(条件|方式|程序|材料|入口|时间)|(什么|哪些|啥)材料|填(什么|啥)表|"
-                             r"(申请|报名|申报)表|在哪(里|儿)?下载|联系(方式|电话|人)|电话|网址|网站|官网|邮箱|公众号|"
+                             r"(申请|报名|申报)表|在哪(里|儿)?下载|联系(方式|电话|人)|(电话|网址|网站|官网|邮箱|公众号)(是|号码|多少|叫什么|在哪)|"
+                             r"(怎么|如何|怎样)(去)?办理|走(什么|哪些|啥)(程序|流程)|找谁(报|申请|办|联系)?[？?，,]|找哪个(部门|单位|人)|"
                              r"(怎么|如何|去哪|在哪|到哪)(报名|申报|申请|参评|推荐|提交)|(找谁|联系谁)(报名|申请|办)|入口在哪|"
                              r"资质|(交|报|送)到哪"),
                   None),
@@ -122,11 +124,16 @@ ASKS = {
                                 r"(已经|已|现在|目前|现有)[^？?]{0,16}(有|是)哪(些|几)|"
                                 r"(库|目录|名录|名单|榜单)(里|中|上)[^？?]{0,16}(哪些|哪几)|"
                                 r"是哪(几|些)(本|家|所|位|座)|列(一下|个名单|出来)[^？?]{0,6}(名|单位|学会|期刊)|刊名|"
-                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|(都)?选(了)?哪(些|几)|选的(是)?哪"),
-                     re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2")),
+                                r"哪(些|几)(个|种|家|所|位|本|类)?(全国)?(学会|县|国家|刊物|期刊|城市|省份?|地州|地市|市|高校|大学|企业|人|专家|院士)(?!工作|任务|科协|才|员|群)|"
+                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|(都)?选(了)?哪(些|几)|选的(是)?哪|具体(是|有)哪(几|些)(个|家|所|位)?[？?]?$"),
+                     re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2|"
+                                r"[\"“][^\"”]{2,10}[\"”](国家|地区|城市|省份?)")),  # 共建"一带一路"国家
     "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|(会不会|能不能|能否|可不可能|有没有可能)(成功|实现|完成|达到|做到|落空)|"
-                           r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好|"
-                           r"含金量|孰优|优劣|哪个[^，,。？?]{0,8}更(好|高|重要|有用|厉害|强|大)|有必要吗|有用吗|管用吗|"
+                           r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好[？?]?$|"
+                           r"含金量|孰优|优劣|哪个[^，,。？?]{0,8}更(好|高|重要|有用|厉害|强|大|实用|合适|靠谱)|有必要吗|有用吗|管用吗|"
+                           r"(到底)?有没有用|值得(去)?[^，,。？?]{0,6}吗|是好事还是坏事|好事还是坏事|(更大|更多|更好|更强)了?还是|"
+                           r"还是差不多|有多大(的)?(作用|效果|用处|影响|帮助)|(效果|作用)[^，,。？?]{0,6}比[^，,。？?]{0,12}(好|强|大)吗|"
+                           r"(以后|将来|未来)[^，,。？?]{0,12}(能|会)[^，,。？?]{0,10}吗|会不会更|"
                            r"(能|会)(实现|完成|做到|成功)吗|排(名|第几)|好在哪|怎么评价|如何评价|更适合|"
                            r"效果(到底|究竟)?(会)?(怎么样|如何)|会不会[^，,。？?]{0,12}(反而|太多|下降|变差|失败|出问题|受影响|落空)|"
                            r"(跟|和|与|比)(去年|往年|以前|上一届|上届)|"
@@ -137,8 +144,9 @@ ASKS = {
                         r"多长时间|什么时间|期限|时限|时间节点|开始于|始于"),
              re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)")),
     "place": (re.compile(r"在哪(里|儿|个|座)?(召开|举办|举行|开|建|设|落户|城市|省)|哪个城市|哪些城市|哪座城市|哪个省|哪些省|"
-                         r"在什么地方|什么地点|选址|地址|在哪(个|些)地方|哪个地方|在哪(里|儿)[？?]?$|在哪(里|儿)[？?，,]|打算在哪|"
-                         r"(建|设|放|落户)在哪(?!项|条|部分|个?(月|年|天|时|任务|部分))"),
+                         r"在什么地方|什么地点|选址|地址|在哪(个|些)地方|哪个地方|(?<!用)在哪(里|儿)?[？?]?$|(?<!用)在哪(里|儿)?[？?，,]|打算在哪|"
+                         r"(新疆|西藏|省|市|县)哪(些|几个)(地州|地方|县|市|区)|"
+                         r"(建|设|放|落户)在哪(?!几?(项|条|部分)|个?(月|年|天|时|任务|部分))"),
               re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
     "number": (re.compile(r"多少|(?:是|要|建|设|达到|占|共|招|办|评|选|每年|每个|一年|每届)几(个|所|家|名|位|次|部|人|座|项|类)|"
                           r"比例|百分之|数量|具体数字|硬指标|量化指标|具体指标|名额|配额|额度|分值|几个亿|几万"),
@@ -173,10 +181,58 @@ def has_asked_evidence(q: str, text: str) -> bool:
     kind = asked_figure(q)
     if kind is None:
         return False
-    evidence = ASKS[kind][1]
+    evidence = evidence_pattern(q, kind)
     if evidence is None:
         return False
     return bool(evidence.search(text if kind in ("year", "document number") else _without_years(text)))
+
+
+# "How many" of what: an amount of money is not answered by a count of venues, nor a share by a headcount.
+_CN = "[一二三四五六七八九十百千万亿两]"
+UNITS = [
+    (re.compile(r"钱|经费|资金|补贴|补助|预算|拨款|投入|奖金|费用|会费|资助|扶持(金|资金)|元"),
+     re.compile(rf"\d+(\.\d+)?\s*(万|亿)?元|{_CN}+(万|亿)?元")),
+    (re.compile(r"比例|占比|比重|百分之|百分比|几成|多少%|覆盖率|达标率"),
+     re.compile(rf"\d+(\.\d+)?\s*%|百分之|{_CN}成")),
+    (re.compile(r"多少(个)?人|几(个)?人|几名|几位|多少名|多少位|名额|人数|多少(个)?(专家|院士|科学家|志愿者|会员|委员|代表)"),
+     re.compile(rf"\d+(\.\d+)?\s*(万)?(人|名|位)|{_CN}+(万)?(人|名|位)")),
+]
+
+
+def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
+    """What a sentence must contain to answer a question asking for ``kind``; for a number,
+    of the unit asked (元 for money, % for a share, 人 for a headcount).
+
+    >>> bool(evidence_pattern("每年给多少经费", "number").search("建设100个科普基地"))
+    False
+    >>> bool(evidence_pattern("要建多少个基地", "number").search("建设100个科普基地"))
+    True
+    >>> bool(evidence_pattern("平台要建哪几个库？", "list members").search("推进内容库、专家库、团队库建设"))
+    True
+    """
+    if kind == "number":
+        for asks, evidence in UNITS:
+            if asks.search(q):
+                return evidence
+    if kind == "list members":  # "要建哪几个库": the plan answers when it names them (内容库、专家库、团队库)
+        noun = re.search(r"哪(?:些|几)(?:个|家|类|种|所|位)?([\u4e00-\u9fff]{1,2}?)(?:[？?，,。]|$)", q)
+        if noun:
+            item = rf"[\u4e00-\u9fff]{{1,8}}{re.escape(noun.group(1))}"
+            return re.compile(rf"{item}、{item}|{ASKS[kind][1].pattern}")
+    return ASKS[kind][1]
+
+
+RESPONSIBLE_ACT = re.compile(r"谁(?:在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|任命|选拔|聘任|推荐|评审|认定)|"
+                             r"由(?:谁|哪个部门|哪个单位|哪家)(?:来)?(负责|管|牵头|主办|承办|组织|审批|批准|审核|决定|任命|选拔|聘任|推荐|评审|认定)")
+
+
+def responsible_for(q: str) -> list[str]:
+    """The act whose doer is asked for ("秘书长由谁来任命" → ['任命']); [] when none is named.
+
+    >>> responsible_for("学会秘书长由谁来任命"), responsible_for("谁说了算")
+    (['任命'], [])
+    """
+    return [a or b for a, b in RESPONSIBLE_ACT.findall(q)]
 
 
 def asks_for_figure(q: str) -> bool:
@@ -200,6 +256,26 @@ def asked_figure(q: str) -> str | None:
     kind = next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
     if kind == "number" and YES_NO.search(q) and "多少" not in q:
         return None  # "能不能专门设几个科普岗位": 几个 means "some"
+    if kind is None and ASKING.search(q):
+        return learned_kind(q)
     return kind
+
+
+# A question that asks something; the learned model is consulted only for these.
+ASKING = re.compile(r"[？?吗呢]|什么|啥|哪|谁|几|多少|怎么|怎样|如何|是否|有没有|能不能|会不会|值不值")
+# the model's labels (assistant.askkind) as kinds of ``ASKS``
+LEARNED = {"time": "date", "amount": "number", "person": "person", "place": "place", "procedure": "procedure",
+           "list_members": "list members", "opinion": "opinion"}
+
+
+def learned_kind(q: str) -> str | None:
+    """What the ask-kind model says the question asks for, when it is confident (``askkind.CONFIDENT``)."""
+    from . import askkind  # numpy weights, loaded on the first question no pattern recognised
+
+    model = askkind.model()
+    if model is None:
+        return None
+    label, detail = model.label(q)
+    return LEARNED.get(label) if detail >= askkind.CONFIDENT else None
 
 

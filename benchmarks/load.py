@@ -8,6 +8,7 @@ answered questions per second, p50/p95/p99 latency and errors. Loopback only.
 
 Run: python benchmarks/load.py [--seconds 15] [--max-requests 5000] [--levels 1,8,32]
      python benchmarks/load.py --url http://127.0.0.1:7860   # a server already running
+     python benchmarks/load.py --url http://127.0.0.1:7861 --url http://127.0.0.1:7862   # clients split over both
      python benchmarks/load.py --unique --levels 32 --rounds 3 --baseline DIR   (DIR: an older checkout)
 
 ``--baseline DIR`` runs another checkout's app.py (e.g. ``git archive <commit> | tar -x -C DIR``)
@@ -120,15 +121,19 @@ class Connection:
             self.writer.close()
 
 
-async def run_level(url: str, clients: int, seconds: float, max_requests: int, pool: list[str]) -> dict:
-    host, port = url.split("//", 1)[1].rstrip("/").rsplit(":", 1)
+async def run_level(url: str | list[str], clients: int, seconds: float, max_requests: int, pool: list[str]) -> dict:
+    """Clients on ``url`` (several: client k on the k-th, round robin); ``answered_by`` counts per URL."""
+    urls = [url] if isinstance(url, str) else list(url)
     latencies: list[float] = []
     errors: dict[str, int] = {}
+    answered_by = dict.fromkeys(urls, 0)
     sent = 0
     stop_at = time.perf_counter() + seconds
 
     async def client(k: int):
         nonlocal sent
+        mine = urls[k % len(urls)]
+        host, port = mine.split("//", 1)[1].rstrip("/").rsplit(":", 1)
         conn = Connection(host, int(port))
         i = k * (len(pool) // clients) if clients > 1 else 0
         try:
@@ -141,6 +146,7 @@ async def run_level(url: str, clients: int, seconds: float, max_requests: int, p
                     status, body = await conn.post("/api/ask", {"question": q})
                     if status == 200 and json.loads(body).get("text"):
                         latencies.append(time.perf_counter() - t)
+                        answered_by[mine] += 1
                     else:
                         errors[str(status)] = errors.get(str(status), 0) + 1
                 except (OSError, asyncio.IncompleteReadError, ValueError, StopIteration) as e:
@@ -159,12 +165,14 @@ async def run_level(url: str, clients: int, seconds: float, max_requests: int, p
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
 
     return {"clients": clients, "answered": len(latencies), "seconds": elapsed, "qps": len(latencies) / elapsed,
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "errors": errors}
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "errors": errors, "answered_by": answered_by}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--url", help="an already running server (default: start app.py on a free port)")
+    ap.add_argument("--url", action="append",
+                    help="an already running server (default: start app.py on a free port); repeat it to split "
+                         "the clients over several servers")
     ap.add_argument("--seconds", type=float, default=15.0, help="time per concurrency level (bounded)")
     ap.add_argument("--max-requests", type=int, default=5000, help="requests per level at most")
     ap.add_argument("--levels", default="1,8,32")
@@ -175,7 +183,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1, help="repeat every level this many times; medians at the end")
     args = ap.parse_args()
     pool = questions()
-    if args.url and not args.url.startswith(("http://127.0.0.1", "http://localhost")):
+    if args.url and not all(u.startswith(("http://127.0.0.1", "http://localhost")) for u in args.url):
         raise SystemExit("load is for loopback only")
     if args.url and args.baseline:
         raise SystemExit("--baseline starts its own servers: leave out --url")

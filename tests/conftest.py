@@ -127,3 +127,13 @@ def check_answer_invariants(plan: Plan, answer) -> None:
 def invariants(plan):
     """``invariants(answer)`` asserts ``check_answer_invariants`` on the bundled plan."""
     return lambda answer: check_answer_invariants(plan, answer)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (tests/pg_server.py); each test makes its own database."""
+    from pg_server import start_postgres
+
+    server = start_postgres()
+    yield server
+    server.close()

