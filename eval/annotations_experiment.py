@@ -5,7 +5,8 @@
     python eval/annotations_experiment.py --select     # pick the 40 wrong questions afresh (rewrites the id list)
 
 The experiment: up to 40 everyday questions from the dev sets (``eval/everyday_dev*.jsonl``) answered
-wrong today (the dev sets were tuned on: only 19 of their 288 single-turn questions are), listed in ``eval/annotation_intents.jsonl`` (id, gold tasks and a
+wrong when they were picked, listed by id ("<set>:<id>", e.g. "everyday_dev4:d4-044") in
+``eval/annotation_intents.jsonl`` (id, gold tasks and a
 one-line neutral intent in the plan's terms, for someone who writes paraphrases without seeing the
 originals). A real server is started on a loopback port with an admin key; they are annotated
 through ``POST /api/admin/annotations`` with their gold units (a must-refuse one as a decline); then are asked:
@@ -40,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from assistant import Assistant  # noqa: E402
-from assistant.annotations import AGREE_TOP, _refs_key  # noqa: E402
+from assistant.annotations import AGREE_TOP, MAX_UNITS, _refs_key  # noqa: E402
 from assistant.config import Config  # noqa: E402
 from assistant.embeddings import embed_query  # noqa: E402
 from assistant.evaluate import cited_units, gold_units, is_correct, load_gold, run_ours, summarize  # noqa: E402
@@ -190,7 +191,12 @@ def experiment(bot) -> int:
         print(f"missing {INTENTS}: run --select first", file=sys.stderr)
         return 2
     wanted = [json.loads(line)["id"] for line in INTENTS.read_text("utf-8").splitlines() if line.strip()]
-    pool = {i["id"]: i for i in dev_items()}
+    pool = {i["id"]: i for i in dev_items()}  # ids are "<set>:<id>", e.g. "everyday_dev4:d4-044"
+    unknown = [i for i in wanted if i not in pool]
+    if unknown:
+        print(f"{INTENTS.name} names questions no eval/everyday_dev*.jsonl holds as a single-turn question: "
+              f"{', '.join(unknown[:5])}", file=sys.stderr)
+        return 2
     originals = [pool[i] for i in wanted]
     paraphrases = []
     if PARAPHRASES.exists():
@@ -206,9 +212,12 @@ def experiment(bot) -> int:
                 before["paraphrases"] = accuracy(http, bot.plan, paraphrases)
             gold_before = gold_numbers(bot, support)
             started = time.perf_counter()
+            # an annotation names at most MAX_UNITS units (as a reviewer at the desk can): a longer gold list
+            # is annotated with its first ones (the lead unit, which is what is measured, is among them)
             ids = [http.post("/api/admin/annotations", json={
-                "question": i["question"], "tasks": [] if i["must_refuse"] else i["gold_tasks"],
-                "sections": [] if i["must_refuse"] else i["gold_sections"], "decline": i["must_refuse"]},
+                "question": i["question"], "tasks": [] if i["must_refuse"] else i["gold_tasks"][:MAX_UNITS],
+                "sections": [] if i["must_refuse"] else i["gold_sections"][:max(0, MAX_UNITS - len(i["gold_tasks"]))],
+                "decline": i["must_refuse"]},
             ).raise_for_status().json()["id"] for i in originals]
             annotate_s = time.perf_counter() - started
             after = {"originals": accuracy(http, bot.plan, originals)}
@@ -222,9 +231,13 @@ def experiment(bot) -> int:
         server.close()
 
     n = len(originals)
-    print(f"{n} dev questions answered wrong today (ids in {INTENTS.name}; the dev sets hold no more), annotated "
+    print(f"{n} dev questions answered wrong when they were picked (ids in {INTENTS.name}), annotated "
           f"through the API in {annotate_s:.1f} s; match: cosine ≥ {bot.memory.threshold}, or ≥ "
           f"{bot.memory.agree_threshold} with the annotated unit in retrieval's top {AGREE_TOP}")
+    cut = sum(len(i["gold_tasks"]) + len(i["gold_sections"]) > MAX_UNITS for i in originals if not i["must_refuse"])
+    if cut:
+        print(f"{cut} of them have more than {MAX_UNITS} gold units: annotated with their first {MAX_UNITS} "
+              f"(an annotation names at most {MAX_UNITS}); accuracy is still judged against the full gold")
     print("\n| asked | leads with a gold unit, before | after | correct, before | after |\n|---|---|---|---|---|")
     for name in before:
         (lb, cb, k), (la, ca, _) = before[name], after[name]
