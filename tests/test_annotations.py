@@ -390,3 +390,26 @@ def test_a_log_that_cannot_be_read_does_not_stop_answering(plan):
     assert memory.match("第19项任务要求什么？") is None  # the annotations read before are kept, with a warning
     with pytest.raises(LogUnavailable):  # the desk's own reads still report it
         memory.refresh(force=True)
+
+
+def test_a_desk_log_from_before_migrations_is_adopted_with_its_annotations(tmp_path, plan):
+    import sqlite3
+
+    path = tmp_path / "desk.sqlite3"
+    old = sqlite3.connect(path)  # what the review desk wrote before the log had numbered migrations
+    old.executescript("""
+        CREATE TABLE answers (id TEXT PRIMARY KEY, ts REAL NOT NULL, session_id TEXT, question TEXT NOT NULL,
+            answer TEXT NOT NULL, refused INTEGER NOT NULL, cited_tasks TEXT NOT NULL, route TEXT, mode TEXT, ms REAL,
+            client TEXT);
+        CREATE TABLE annotations (id TEXT PRIMARY KEY, ts REAL NOT NULL, question TEXT NOT NULL, tasks TEXT NOT NULL,
+            sections TEXT NOT NULL, decline INTEGER NOT NULL, author TEXT NOT NULL, answer_id TEXT);
+        CREATE TABLE annotation_removals (rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, annotation_id TEXT NOT NULL,
+            author TEXT NOT NULL);
+        INSERT INTO annotations VALUES ('x1', 1.0, '老专家下乡讲课有支持吗', '[11]', '[]', 0, 'alice', NULL);
+    """)
+    old.close()
+    log = Log(path)
+    memory = QuestionMemory(plan, None, log)
+    assert [(a.id, a.tasks, a.author) for a in memory.all()] == [("x1", [11], "alice")]
+    assert memory.remove("x1", "bob") and memory.all() == []
+    log.close()

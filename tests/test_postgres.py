@@ -3,6 +3,7 @@ the same ``Log`` as on SQLite, versioned migrations, commits acknowledged only o
 that goes away and comes back, and the CLI's export."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -321,3 +322,22 @@ def test_acknowledged_rows_survive_a_postgres_crash_under_load_and_the_app_recov
     assert comments <= stored_comments, f"{len(comments - stored_comments)} acknowledged feedback rows lost"
     print(f"\nPostgreSQL killed under load: {len(answers)} answers and {len(comments)} feedback rows acknowledged, "
           f"all stored; {len(refused)} feedback refused (503) by the clients while it was down")
+
+
+def test_annotations_export_and_import_with_db(postgres, plan, subprocess_env, tmp_path):
+    from assistant.annotations import QuestionMemory
+
+    source, dest = (postgres.create_database(f"t{uuid.uuid4().hex[:12]}") for _ in range(2))
+    log = Log(source)
+    QuestionMemory(plan, None, log).add("老专家下乡讲课有支持吗", tasks=[11], author="alice")
+    log.close()
+    out = tmp_path / "annotations.jsonl"
+    r = subprocess.run([sys.executable, "-m", "assistant", "annotations", "export", str(out), "--db", source],
+                       env=subprocess_env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text("utf-8"))["gold_tasks"] == [11]
+    for _ in range(2):  # the second import skips what is there
+        r = subprocess.run([sys.executable, "-m", "assistant", "annotations", "import", str(out)],
+                           env={**subprocess_env, "ASSISTANT_DB": dest}, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and PASSWORD not in r.stderr, r.stderr
+    assert _sql(dest, "SELECT question, tasks, author FROM annotations") == [("老专家下乡讲课有支持吗", "[11]", "alice")]
