@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import lists, scope
+from . import annotations, lists, scope
 from .models import Answer, Citation, RetrievedPassage, unique_citations
 from .plan import Node, Plan, Sentence
 from .refs import Refs, find_refs
@@ -62,6 +62,7 @@ class ExtractiveAnswerer:
         self.retriever = retriever
         self.thresholds = thresholds
         self.top_k = top_k
+        self.memory = None  # annotated questions (assistant.annotations.QuestionMemory), set by Assistant
         self.common_words = _common_words(retriever.doc_freq, len(plan.nodes))
         self.topic_matcher = lists.TopicMatcher(plan, retriever.index.tokenizer, retriever.synonyms,
                                                 self.common_words, set(retriever.doc_freq))
@@ -76,6 +77,9 @@ class ExtractiveAnswerer:
             reason = test(q)
             if reason:
                 return self._refuse_search(question, q, reason)
+        annotated = annotations.answer_from(self, self.memory, question, q)
+        if annotated is not None:
+            return annotated
         reason = scope.other_plan(q, self.plan.text)
         if reason:
             return self._refuse_search(question, q, reason)

@@ -29,6 +29,8 @@ EXAMPLES = """examples:
   assistant eval --report out/
   assistant serve --port 7860
   assistant log export --csv -o log.csv
+  assistant annotations export annotations.jsonl
+  assistant annotations import annotations.jsonl
   assistant index
   assistant plans add 江临省规划.pdf --id jiangling --dry-run
   assistant plans list
@@ -71,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="answerer to evaluate (same as the global --llm)")
     ev.add_argument("--report", metavar="DIR", help="write report.md and report.html here")
     ev.add_argument("--json", metavar="FILE", help="write all metrics and per-question results as JSON")
-    ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml)")
+    ev.add_argument("--thresholds", help="TOML file of minimum/maximum metrics (default: eval/thresholds.toml for the bundled "
+                                         "questions; none for a file given with --questions)")
     ev.add_argument("--labels", help="labelled (sentence, passage, supported) pairs to calibrate the support test")
     ev.add_argument("--plan", metavar="ID", help="evaluate on a plan added with `assistant plans add` "
                                                  "(needs --questions; no thresholds unless --thresholds)")
@@ -87,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
                                                     "($ASSISTANT_DB)")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    an = sub.add_parser("annotations", help="the review desk's annotations: export or import them as a gold file",
+                        description="FILE.jsonl has the gold sets' schema (eval/questions.jsonl): question, gold_tasks, "
+                                    "gold_sections, must_refuse (decline). An exported file runs as an eval set: "
+                                    "assistant eval --questions FILE.jsonl")
+    an_sub = an.add_subparsers(dest="annotations_command", required=True)
+    for name, what in (("export", "write the active annotations to FILE (- for standard output)"),
+                       ("import", "add the annotations in FILE (ones already there are skipped)")):
+        one = an_sub.add_parser(name, help=what)
+        one.add_argument("file", metavar="FILE.jsonl")
+        one.add_argument("--log", help="the SQLite log holding them (default: $ASSISTANT_LOG or <home>/log.sqlite3)")
+        one.add_argument("--db", metavar="URL", help="the log in PostgreSQL: postgresql://USER:PASSWORD@HOST/NAME "
+                                                     "($ASSISTANT_DB)")
+        one.add_argument("--author", default="import", help="name stored with imported annotations without one")
     _plans_parser(sub)
     sub.add_parser("tasks", help="list the 38 tasks")
     show = sub.add_parser("show", help="print a task's full text")
@@ -175,6 +191,8 @@ def _run(args, config: Config) -> int:
         return _eval(args, config)
     if args.command == "log":
         return _log_export(args, config)
+    if args.command == "annotations":
+        return _annotations(args, config)
     if args.command == "chat":
         return _chat(config)
 
@@ -259,6 +277,63 @@ def _log_export(args, config: Config) -> int:
             export_csv(where, sys.stdout, args.table)
     except LogUnavailable as e:
         raise AssistantError(str(e), "无法读取日志数据库。") from None
+    return 0
+
+
+def _annotations(args, config: Config) -> int:
+    import os
+    from pathlib import Path
+
+    from .annotations import QuestionMemory, read_jsonl, write_jsonl
+    from .plan import Plan
+
+    from .database import LogUnavailable, redact, target
+
+    url = args.db or (None if args.log else os.environ.get("ASSISTANT_DB"))
+    try:
+        where = target(url) if url else None
+    except ValueError as e:
+        raise AssistantError(str(e), "数据库地址无效：应为 postgresql://… 或 SQLite 文件。") from None
+    plan = Plan.load(config.corpus_path)
+    if isinstance(where, str):  # PostgreSQL: read and write through the log (it applies pending migrations)
+        from .store import Log
+
+        try:
+            memory = QuestionMemory(plan, None, Log(where))
+        except LogUnavailable as e:
+            raise AssistantError(str(e), "无法连接日志数据库。") from None
+        path = redact(where)
+    else:
+        path = where or Path(args.log or os.environ.get("ASSISTANT_LOG") or config.home / "log.sqlite3")
+        memory = QuestionMemory(plan, path)
+    if args.annotations_command == "export":
+        if args.file == "-":
+            write_jsonl(memory.all(), sys.stdout)
+        else:
+            with open(args.file, "w", encoding="utf-8") as out:
+                n = write_jsonl(memory.all(), out)
+            print(f"已导出{n}条标注到 {args.file}", file=sys.stderr)
+        if memory.store is not None:
+            memory.store.close()
+        return 0
+    try:
+        rows = read_jsonl(Path(args.file))
+    except (OSError, ValueError) as e:
+        raise AssistantError(f"cannot read {args.file}: {e}", f"无法读取标注文件：{args.file}") from None
+    have = {(a.question, tuple(a.tasks), tuple(a.sections), a.decline) for a in memory.all()}
+    added = skipped = 0
+    for row in rows:
+        key = (row["question"].strip(), tuple(row["tasks"]), tuple(row["sections"]), row["decline"])
+        if key in have:
+            skipped += 1
+            continue
+        memory.add(row["question"], row["tasks"], row["sections"], row["decline"],
+                   author=row["author"] if row["author"] != "import" else args.author)
+        have.add(key)
+        added += 1
+    if memory.store is not None:
+        memory.store.close()
+    print(f"已导入{added}条标注，跳过{skipped}条已有的（{path}）", file=sys.stderr)
     return 0
 
 
@@ -411,7 +486,10 @@ def _eval(args, config: Config) -> int:
         raise AssistantError("eval --plan needs --questions: the bundled gold sets are about the bundled plan",
                              "评测添加的规划需要用 --questions 指定该规划的评测题。")
     questions = Path(args.questions) if args.questions else eval_dir / "questions.jsonl"
-    thresholds = Path(args.thresholds) if args.thresholds else None if args.plan else eval_dir / "thresholds.toml"
+    # the bundled thresholds name the bundled file's categories: another file (an annotations export, an
+    # added plan's questions) is held to thresholds only when they are given
+    thresholds = (Path(args.thresholds) if args.thresholds
+                  else None if args.questions or args.plan else eval_dir / "thresholds.toml")
     labels = Path(args.labels) if args.labels else eval_dir / "support_labels.jsonl"
     for path in (questions,):
         if not path.exists():

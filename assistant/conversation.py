@@ -34,7 +34,7 @@ PRONOUN = re.compile(r"^(它|它们|这项任务|这个任务|该任务|这项|�
 PREVIOUS = re.compile(r"(上|前)一(个|项|条)")
 NEXT = re.compile(r"(下|后)一(个|项|条)")
 ORDINAL = re.compile(r"(?:其中)?第\s*([一二三四五六七八九十\d]{1,3})\s*(?:个|项|条)(?!任务\d)|(最后一(?:个|项|条))")
-LIST_ROUTES = ("aggregate", "term", "part")
+LIST_ROUTES = ("aggregate", "term", "part", "annotation")  # an annotation may name several units
 RELATION = re.compile(r"^(那)?(它)?(跟|和|与|同|对)[^，,。？?]{1,12}(有)?(啥|什么|哪些|多大)?(关系|联系|关联|影响|帮助|作用)")
 # Words that ask *about* a topic without naming one: what is left of "具体怎么落实？有没有考核指标？"
 # once these (and the tokenizer's stopwords) are gone is the question's own subject, if any.

@@ -57,6 +57,7 @@ class Assistant:
         self.retriever = Retriever(self.plan, self.index, fusion, load_synonyms(self.config.synonyms),
                                    load_thesaurus(self.index._vocab))
         self.answerer = ExtractiveAnswerer(self.plan, self.retriever, thresholds, self.config.top_k)
+        self.use_log(None)
         self.llm = None
         if self.config.llm == "openai":
             from .llm import LLMAnswerer
@@ -101,6 +102,32 @@ class Assistant:
                              f"问题太长（{len(question)}字），请精简到{limit}字以内。")
         return question
 
+    # --- annotations (assistant.annotations) ----------------------------------
+    def use_log(self, store) -> None:
+        """Read and write annotations in ``store`` (a store.Log; None: ``<home>/log.sqlite3``, opened on first write)."""
+        from .annotations import QuestionMemory
+
+        path = store.path if store is not None else self.config.home / "log.sqlite3"  # store.path: None on PostgreSQL
+        self.memory = QuestionMemory(self.plan, path, store, getattr(self.index, "client", None))
+        self.answerer.memory = self.memory
+
+    def annotate(self, question: str, tasks=(), sections=(), decline: bool = False, author: str = "python",
+                 answer_id: str | None = None):
+        """Say which tasks (or sections) answer ``question``, or that the plan does not (``decline``);
+        close questions are then routed there (``ans.route == "annotation"``)::
+
+            bot.annotate("老专家下乡讲课有支持吗", tasks=[11]).id
+        """
+        return self.memory.add(question, tasks, sections, decline, author, answer_id)
+
+    def annotations(self):
+        """The active annotations, oldest first."""
+        return self.memory.all()
+
+    def remove_annotation(self, annotation_id: str, author: str = "python") -> bool:
+        """Undo an annotation; False when no active one has this id."""
+        return self.memory.remove(annotation_id, author)
+
     def conversation(self, max_turns: int = 10):
         """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个")."""
         from .conversation import Conversation
@@ -124,6 +151,8 @@ class Assistant:
         self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms,
                                    self.retriever.thesaurus)
         self.answerer.retriever = self.retriever
+        self.memory.client = getattr(self.index, "client", None)
+        self.memory.refresh(force=True)
 
     def tasks(self) -> list[Node]:
         return self.plan.tasks

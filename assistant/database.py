@@ -31,7 +31,13 @@ log = logging.getLogger(__name__)
 TABLES = {"answers": ("id", "ts", "session_id", "question", "answer", "refused", "cited_tasks", "route", "mode",
                       "ms", "client"),
           "feedback": ("ts", "answer_id", "rating", "comment"),
-          "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route")}
+          "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route"),
+          # the review desk (assistant.annotations, assistant.desk): append-only, as the rest
+          "answer_details": ("answer_id", "confidence", "citations"),
+          "annotations": ("id", "ts", "question", "tasks", "sections", "decline", "author", "answer_id"),
+          "annotation_removals": ("ts", "annotation_id", "author"),
+          "judgments": ("ts", "answer_id", "verdict", "tasks", "sections", "author", "question", "answer",
+                        "cited_tasks", "annotation_id")}
 
 # (version, what it does, statements by dialect). Append only: a released step is never edited.
 MIGRATIONS = [
@@ -58,6 +64,36 @@ MIGRATIONS = [
             " session_id TEXT NOT NULL, question TEXT NOT NULL, resolved TEXT NOT NULL, answer TEXT NOT NULL,"
             " cited_tasks TEXT NOT NULL, route TEXT NOT NULL)",
             "CREATE INDEX turns_by_session ON turns (session_id, rowid)",
+        ],
+    }),
+    (2, "the review desk: answer details, annotations, their removals, judgments", {
+        "sqlite": [
+            "CREATE TABLE IF NOT EXISTS answer_details (answer_id TEXT PRIMARY KEY, confidence REAL,"
+            " citations TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS annotations (id TEXT PRIMARY KEY, ts REAL NOT NULL, question TEXT NOT NULL,"
+            " tasks TEXT NOT NULL, sections TEXT NOT NULL, decline INTEGER NOT NULL, author TEXT NOT NULL,"
+            " answer_id TEXT)",
+            "CREATE TABLE IF NOT EXISTS annotation_removals (rowid INTEGER PRIMARY KEY, ts REAL NOT NULL,"
+            " annotation_id TEXT NOT NULL, author TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS judgments (rowid INTEGER PRIMARY KEY, ts REAL NOT NULL, answer_id TEXT,"
+            " verdict TEXT NOT NULL, tasks TEXT NOT NULL, sections TEXT NOT NULL, author TEXT NOT NULL,"
+            " question TEXT NOT NULL, answer TEXT, cited_tasks TEXT, annotation_id TEXT)",
+            "CREATE INDEX IF NOT EXISTS judgments_by_answer ON judgments (answer_id, ts)",
+            "CREATE INDEX IF NOT EXISTS answers_by_ts ON answers (ts)",
+        ],
+        "postgresql": [
+            "CREATE TABLE answer_details (answer_id TEXT PRIMARY KEY, confidence DOUBLE PRECISION,"
+            " citations TEXT NOT NULL)",
+            "CREATE TABLE annotations (id TEXT PRIMARY KEY, ts DOUBLE PRECISION NOT NULL, question TEXT NOT NULL,"
+            " tasks TEXT NOT NULL, sections TEXT NOT NULL, decline INTEGER NOT NULL, author TEXT NOT NULL,"
+            " answer_id TEXT)",
+            "CREATE TABLE annotation_removals (rowid BIGSERIAL PRIMARY KEY, ts DOUBLE PRECISION NOT NULL,"
+            " annotation_id TEXT NOT NULL, author TEXT NOT NULL)",
+            "CREATE TABLE judgments (rowid BIGSERIAL PRIMARY KEY, ts DOUBLE PRECISION NOT NULL, answer_id TEXT,"
+            " verdict TEXT NOT NULL, tasks TEXT NOT NULL, sections TEXT NOT NULL, author TEXT NOT NULL,"
+            " question TEXT NOT NULL, answer TEXT, cited_tasks TEXT, annotation_id TEXT)",
+            "CREATE INDEX judgments_by_answer ON judgments (answer_id, ts)",
+            "CREATE INDEX answers_by_ts ON answers (ts)",
         ],
     }),
 ]
@@ -231,7 +267,15 @@ class SQLite:
 
     def rows(self, table: str) -> list[dict]:
         with closing(self.connect()) as db:
-            return [dict(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY ts")]
+            return [dict(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY {_order(table)}")]
+
+    def read(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Rows of a read-only query (``?`` placeholders)."""
+        try:
+            with closing(self.connect()) as db:
+                return [dict(r) for r in db.execute(sql, params)]
+        except sqlite3.Error as e:
+            raise LogUnavailable(f"cannot read the log: {e}") from e
 
     def export(self, table: str):
         """(header, rows) of the answers with their thumbs, or the feedback with its question; read-only."""
@@ -364,7 +408,17 @@ class Postgres:
     def rows(self, table: str) -> list[dict]:
         from sqlalchemy import text
 
-        return self._read(text(f"SELECT * FROM {table} ORDER BY ts"))
+        return self._read(text(f"SELECT * FROM {table} ORDER BY {_order(table)}"))
+
+    def read(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Rows of a read-only query written with SQLite's ``?`` placeholders (none inside literals)."""
+        from sqlalchemy import text
+
+        parts = sql.split("?")
+        named = "".join(p + (f":p{i}" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+        if len(parts) - 1 != len(params):
+            raise ValueError(f"{len(parts) - 1} placeholders, {len(params)} parameters")
+        return self._read(text(named), {f"p{i}": v for i, v in enumerate(params)})
 
     def export(self, table: str):
         from sqlalchemy import text
@@ -380,6 +434,11 @@ class Postgres:
             sql = (f"SELECT {time_of.format('f.ts')} AS time, f.answer_id, f.rating, f.comment, a.question"
                    " FROM feedback f LEFT JOIN answers a ON a.id = f.answer_id ORDER BY f.ts")
         return self._query(text(sql))
+
+
+def _order(table: str) -> str:
+    """The order rows() lists a table in: by time, or by answer id for answer_details (it has no time)."""
+    return "answer_id" if table == "answer_details" else "ts"
 
 
 def _table(name: str):

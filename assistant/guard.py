@@ -29,6 +29,7 @@ from collections import OrderedDict
 
 GUARDED = ("/api/", "/v1/")  # API key, origin, body size
 OPEN = ("/api/health",)
+ADMIN = "/api/admin/"  # the review desk: an admin key (the API key or a named one), always
 LIMITED_UI = "/gradio_api/"  # the UI's own calls answer questions too: rate-limited per IP
 EMBEDDABLE = ("/widget.js",)  # loaded by other sites' pages: any origin
 BLOCKED_UI = ("/gradio_api/upload", "/upload", "/gradio_api/upload_progress", "/upload_progress")  # no file inputs
@@ -208,9 +209,10 @@ class RequestGuard:
     """
 
     def __init__(self, app, api_key: str | None, limiter: TokenBucket | None, max_body: int,
-                 max_ui_body: int = 1024 * 1024):
+                 max_ui_body: int = 1024 * 1024, admin_keys: dict[str, str] | None = None):
         self.app, self.api_key, self.limiter, self.max_body = app, api_key, limiter, max_body
         self.max_ui_body = max_ui_body
+        self.admin_keys = dict(admin_keys or {})  # name → key; the API key is one of them, named "api-key"
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
@@ -236,7 +238,11 @@ class RequestGuard:
                                         [(b"retry-after", str(max(1, round(wait + 0.5))).encode())], path)
         if not guarded:
             return await self._sized(scope, receive, send, self.max_ui_body)
-        if self.api_key and not key_ok:
+        if path.startswith(ADMIN):
+            refused = await self._admin(scope, key, send)
+            if refused:
+                return
+        elif self.api_key and not key_ok:
             return await send_error(send, 401, "unauthorized", "缺少或错误的访问密钥。",
                                     "missing or wrong API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
                                     [(b"www-authenticate", b"Bearer")], path)
@@ -281,6 +287,22 @@ class RequestGuard:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _admin(self, scope, key: str | None, send) -> bool:
+        """Refuse (True) unless ``key`` is an admin key; its name goes to ``request.state.admin``."""
+        path = scope["path"]
+        if not self.admin_keys:
+            await send_error(send, 403, "admin_disabled", "管理台未启用：请用 --api-key 或 --admin-key 设置管理密钥。",
+                             "the review desk needs a key: set --api-key or --admin-key NAME=KEY", path=path)
+            return True
+        name = next((n for n, k in self.admin_keys.items() if key_matches(key, k)), None)  # "api-key": maybe several
+        if name is None:
+            await send_error(send, 401, "unauthorized", "缺少或错误的管理密钥。",
+                             "missing or wrong admin key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'",
+                             [(b"www-authenticate", b"Bearer")], path)
+            return True
+        scope.setdefault("state", {})["admin"] = name
+        return False
 
     @staticmethod
     def _key(scope) -> str | None:

