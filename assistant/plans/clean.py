@@ -206,29 +206,6 @@ def wrap_width(lines: list[str]) -> int:
     return width if band[width] >= max(3, WRAPPED_SHARE * len(lines)) else 0
 
 
-def display_width(line: str) -> float:
-    """A line's width in Chinese characters: ASCII letters, digits and punctuation count a half.
-
-    >>> display_width("规划(2021—2025年)")
-    9.0
-    """
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in line)
-
-
-def wrap_width(lines: list[str]) -> int:
-    """The width text was wrapped at (in characters), or 0 when its lines are whole paragraphs.
-
-    >>> wrap_width(["一二三四五六七八九十"] * 3 + ["一二三。"]), wrap_width(["短。", "长一些的段落。", "更长更长的一个段落。"])
-    (10, 0)
-    """
-    lengths = Counter(round(display_width(l)) for l in lines if len(l) >= 8)
-    if not lengths:
-        return 0
-    band = {n: sum(lengths.get(k, 0) for k in range(n - 2, n + 3)) for n in lengths}
-    width = max(band, key=lambda n: (band[n], n))
-    return width if band[width] >= max(3, WRAPPED_SHARE * len(lines)) else 0
-
-
 def _continues(prev: str, prev_len: int, line: str, mark, full: float, in_body: bool) -> bool:
     if (mark and mark.family != "shi") or line.startswith("——") or COLOPHON.match(line):
         return False
