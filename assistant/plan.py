@@ -78,6 +78,15 @@ class Part:
     def number(self) -> int:
         return cn_to_int(self.numeral) or 0
 
+    def attach(self, node: Node) -> None:
+        """File a node of this part as its introduction, a sub-section or a task."""
+        if node.kind == "part":
+            self.intro = node
+        elif node.kind == "subsection":
+            self.subsections.append(node)
+        elif node.kind == "task":
+            self.tasks.append(node)
+
 
 class Plan:
     """The parsed plan. Build with ``Plan.parse(text)`` or ``Plan.load(path)``."""
@@ -197,14 +206,8 @@ class Plan:
                 continue
             node = _make_node(text, b)
             nodes.append(node)
-            p = parts.get(node.part) if node.part else None
-            if p is not None:
-                if node.kind == "part":
-                    p.intro = node
-                elif node.kind == "subsection":
-                    p.subsections.append(node)
-                elif node.kind == "task":
-                    p.tasks.append(node)
+            if node.part in parts:
+                parts[node.part].attach(node)
         return cls(text, nodes, list(parts.values()))
 
 

@@ -77,14 +77,8 @@ def to_plan(outline: Outline) -> Plan:
         node.sentences = [Sentence(f"{node.id}/s{i}", node.id, s, e, sent) for i, (s, e, sent) in enumerate(
             x for start, end in spans for x in split_sentences(text[start:end], offset=start))]
         nodes.append(node)
-        part = parts.get(node.part) if node.part else None
-        if part is not None:
-            if node.kind == "part":
-                part.intro = node
-            elif node.kind == "subsection":
-                part.subsections.append(node)
-            elif node.kind == "task":
-                part.tasks.append(node)
+        if node.part in parts:
+            parts[node.part].attach(node)
     return Plan(text, nodes, list(parts.values()))
 
 
