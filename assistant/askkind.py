@@ -76,10 +76,12 @@ class AskKindModel:
     def label(self, question: str) -> tuple[str, float]:
         """The most likely label and the probability that the question asks for some detail at all."""
         p = self.probabilities(question)
-        detail = 1.0 - float(p[self.labels.index("none")])
-        best = int(np.argmax(np.where(np.array(self.labels) == "none", -1.0, p))) if detail >= 0.5 else \
-            self.labels.index("none")
-        return self.labels[best], detail
+        none = self.labels.index("none")
+        detail = 1.0 - float(p[none])
+        if detail < 0.5:
+            return "none", detail
+        p[none] = -1.0  # the likeliest of the details
+        return self.labels[int(np.argmax(p))], detail
 
 
 @cache

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 INJECTION = re.compile(
     r"忽略(以上|上面|之前|前面|所有|你的|规划|文件|上文|问题|原文)|无视(以上|之前|你的)|系统提示|提示词|system\s*prompt|hidden\s*prompt|"
@@ -243,6 +244,7 @@ def asks_for_figure(q: str) -> bool:
 YES_NO = re.compile(r"能不能|可不可以|能否|是否|可以[^，,。？?]*吗|要不要|会不会")
 
 
+@lru_cache(maxsize=1024)  # asked once per sentence weighed (answer._answers_figure): a pure function of q
 def asked_figure(q: str) -> str | None:
     """The kind of thing asked for (a key of ``ASKS``), or None for an ordinary question.
 
