@@ -1,9 +1,6 @@
 """Offline quizzes on the real plan: every task, every kind, seeds, parts and bad requests."""
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from assistant.errors import InputError
@@ -11,7 +8,6 @@ from assistant.quiz import KINDS, MAX_ITEMS
 from quiz_helpers import BLANK, assert_item_invariants, maker  # noqa: F401  (maker is a fixture)
 
 TASKS = list(range(1, 39))
-TIMES: dict[int, float] = {}
 
 
 def most(plan, task: int, n: int) -> int:
@@ -26,11 +22,8 @@ def holds(items, plan, task: int, n: int) -> bool:
 
 
 @pytest.mark.parametrize("task", TASKS)
-def test_every_task_gets_five_valid_items_in_under_a_second(maker, plan, task):
-    t0 = time.perf_counter()
-    quiz = maker.make(tasks=[task], n=5, seed=task)
-    TIMES[task] = time.perf_counter() - t0
-    assert TIMES[task] < 1.0
+def test_every_task_gets_five_valid_items(maker, plan, task):
+    quiz = maker.make(tasks=[task], n=5, seed=task)  # its speed: benchmarks/quiz.py
     k = len(quiz.items)
     assert holds(quiz.items, plan, task, 5) and (quiz.notice is None) == (k == 5), quiz.notice
     assert maker.checker.check_quiz(quiz.items) == []
@@ -42,12 +35,6 @@ def test_every_task_gets_five_valid_items_in_under_a_second(maker, plan, task):
     assert len({i.stem for i in quiz.items}) == k
     quoted = [maker.checker.sentences(i) for i in quiz.items]
     assert all(quoted) and len(frozenset().union(*quoted)) >= k, "two items quote one sentence"
-
-
-def test_the_timings_above_are_real(maker):
-    assert len(TIMES) == 38 or len(TIMES) == 0  # run alone, nothing to say
-    if TIMES:
-        assert statistics.median(TIMES.values()) < 0.5
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
