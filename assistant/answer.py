@@ -48,9 +48,11 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
                      re.IGNORECASE)
 
 
-RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
 LIST_CLOSE = 0.7  # one of the LIST_RANKS tasks retrieval ranks first for a list's topic, this close
 LIST_RANKS = 3  # to the best, joins the list when its best sentence holds a distinctive word of the topic
+LIST_RELATED = 3  # a list also offers this many tasks retrieval ranks first for its topic and question, as related
+LIST_RELATED_DEPTH = 5  # … from among the first this many tasks of either ranking
+RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
 CLOSE = 0.95  # … and within this share, the answer says which is closest rather than "according to"
 CAN_ANSWER = "我可以依据规划原文回答它的任务、目标和举措，例如“第19项任务要求什么？”“哪些任务涉及乡村振兴？”。"
 INJECTION_REPLY = "抱歉，我只能回答与《中国科协事业发展“十四五”规划》内容有关的问题，无法执行其他指令或透露系统设置。"
@@ -131,8 +133,9 @@ class ExtractiveAnswerer:
 
     # --- structure and term scans --------------------------------------
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
-        # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them
-        members_asked = scope.asked_figure(q) not in (None, "number")  # … nor "放在哪几个地方科协"
+        # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them (… nor "放在哪几个
+        # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
+        members_asked = scope.asked_figure(q) not in (None, "number", "opinion", "procedure")
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
         if topic and lists.PART_WORDS.search(q):
             part = self._part_about(topic)
@@ -172,7 +175,8 @@ class ExtractiveAnswerer:
     def _list_topic(self, q: str) -> str:
         """The first of a list question's topic candidates that the plan's words can match
         ("遇到疫情、洪水这种突发事件，科协该做的事在哪些任务里": not 科协该做)."""
-        candidates = lists.topic_candidates(q)
+        candidates = [t for t in lists.topic_candidates(q)  # not "科协" out of "科协规划有涉及吗"
+                      if not all(p in self.common_words for p in lists.pieces(t))]
         return next((t for t in candidates if self.topic_matcher.members(t)), next(iter(candidates), ""))
 
     def _part_about(self, topic: str) -> str | None:
@@ -193,24 +197,55 @@ class ExtractiveAnswerer:
             top = self.retriever.search(topic).hits[0].node  # "讲保障的有哪几条任务": a part's topic
             if top.kind == "part" and self.plan.part(top.section).tasks:
                 return self._list_part_tasks(question, top.section)
-            return None
+            if top.task is None or self._out_of_scope(self.retriever.search(question)):
+                return None  # "基本原则有哪几条": a section answers, not a list of tasks
+            # the plan never says it in these words ("老同志"): the tasks closest to it, said as such
+            close = self._related_tasks(topic, [])
+            return self._list_answer(question, f"规划中没有直接说到“{topic}”，内容相近的任务有{len(close)}项：",
+                                     close, []) if close else None
         members = self._with_close_tasks(topic, members)
         part = self._part_titled(topic)
         if part is not None:  # "讲保障的有哪几条任务": the part on it, and any other task that says it
             have = {n.id for n, _ in members}
             members = sorted(members + [(t, t.sentences[0]) for t in self.plan.part(part).tasks if t.id not in have],
                              key=lambda m: m[0].task)
-        lines = [f"规划中与“{topic}”有关的任务有{len(members)}项："]
-        cites = []
-        for node, sentence in members:
-            if _is_heading(sentence, node):  # named in the title: the title says it
-                lines.append(f"- {node.label} {node.marker}")
-                cites.append(self._heading_citation(node))
-            else:
-                lines.append(f"- {node.label}：{sentence.text} {node.marker}")
-                cites.append(self._citation(node, sentence))
-        return self._answer(question, "\n".join(lines), cites, route="term",
-                            passages=self._nodes_as_passages([n for n, _ in members]))
+        related = self._related_tasks(topic, members)
+        return self._list_answer(question, f"规划中与“{topic}”有关的任务有{len(members)}项：", members, related)
+
+    def _list_answer(self, question: str, head: str, members: list[tuple[Node, Sentence]],
+                     related: list[tuple[Node, Sentence]]) -> Answer:
+        """A topical list: each member with the sentence that shows it, then the related tasks apart."""
+        lines, cites = [head], []
+        for heading, listed in ((None, members), ("此外，以下任务的内容与此相近，可一并参考：", related)):
+            if heading and listed:
+                lines.append(heading)
+            for node, sentence in listed:
+                if _is_heading(sentence, node):  # named in the title: the title says it
+                    lines.append(f"- {node.label} {node.marker}")
+                    cites.append(self._heading_citation(node))
+                else:
+                    lines.append(f"- {node.label}：{sentence.text} {node.marker}")
+                    cites.append(self._citation(node, sentence))
+        answer = self._answer(question, "\n".join(lines), cites, route="term",
+                              passages=self._nodes_as_passages([n for n, _ in members + related]))
+        answer.related = [n.task for n, _ in related]
+        return answer
+
+    def _related_tasks(self, topic: str, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
+        """Tasks that may belong to a list although they do not use its words (跨地区合作 in a task that says
+        跨区域协同): up to LIST_RELATED of the first LIST_RELATED_DEPTH tasks retrieval ranks for the topic,
+        each with the sentence that shows why, offered apart from the members. (Ranking by the whole
+        question as well brought in the plan's generic tasks: "规划里…" pulls 36 and 38.)"""
+        have = {n.id for n, _ in members}
+        result = self.retriever.search(topic)
+        out = []
+        for hit in [h for h in result.hits if h.node.task is not None][:LIST_RELATED_DEPTH]:
+            if hit.node.id in have or len(out) == LIST_RELATED:
+                continue
+            sentence = next(iter(self._pick_sentences(hit.node, result, limit=1)), None)
+            if sentence is not None:
+                out.append((hit.node, sentence))
+        return sorted(out, key=lambda m: m[0].task)
 
     def _part_titled(self, topic: str) -> str | None:
         """The part whose title names a list's topic (保障 → 十 强化规划实施保障, 科技跟经济结合 → 四 实施科技

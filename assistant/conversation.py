@@ -121,7 +121,7 @@ class Conversation:
                 return rewritten
         q = normalize(question)
         last = self.history[-1][2]
-        listed = last.cited_tasks if last.route in LIST_ROUTES else []
+        listed = last.listed_tasks if last.route in LIST_ROUTES else []
         focus = self._focus(last)
         rest = re.sub(ORDINAL, "", q)
 
@@ -162,7 +162,7 @@ class Conversation:
 
     def _focus(self, answer: Answer) -> int | None:
         """The task an answer was about: its first cited task, unless it was a list."""
-        if answer.route in LIST_ROUTES and len(answer.cited_tasks) > 1:
+        if answer.route in LIST_ROUTES and len(answer.listed_tasks) > 1:
             return None
         return answer.cited_tasks[0] if answer.cited_tasks else None
 

@@ -26,16 +26,16 @@ LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
-    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|哪些条目?|"
+    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
-# "讲科普的那一大块", "学术交流那部分": the list is a part's tasks
-PART_WORDS = re.compile(r"(那|这)(一)?(大)?(块|部分|板块|章)|部分")
+# "讲科普的那一大块", "学术交流那部分": the list is a part's tasks ("培训这块" is only "on training")
+PART_WORDS = re.compile(r"(那|这)(一大?|大)块|(那|这)(一)?(部分|板块|章)|部分")
 LIST_NOISE = re.compile(
-    r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
+    r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条款|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
     r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
-    r"(几|多少)处|有多少(个|项|条)?|各(在|是)?(哪)?|都在|"
+    r"(几|多少)处|有多少(个|项|条)?|各(在|是)?(哪)?|都在|(给我)?列(一下|出来)|条款|有关系的?|直接|"
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
     r"的?(重点)?任务|的?内容|条目|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
@@ -74,6 +74,8 @@ def topic_candidates(q: str) -> list[str]:
     if asking > 0 and POINTER.search(_rest(clauses[asking])):
         order = (asking - 1, asking, asking + 1)
     rests = [_rest(clauses[i]) for i in order if 0 <= i < len(clauses)]
+    # then the earlier clauses, nearest first ("科技伦理问题，规划里有几处讲到？分别是哪几项任务")
+    rests += [_rest(clauses[i]) for i in reversed(range(max(0, min(order))))]
     return list(dict.fromkeys(r for r in rests if len(r) >= 2))
 
 
@@ -82,6 +84,9 @@ def _rest(text: str) -> str:
 
 
 LIGHT_VERB = re.compile(r"^(做|搞|办|弄|抓|开展|进行)")  # "做示范" names 示范
+# the plan's verbs of action before what they act on (弘扬科学家精神, 加强科普队伍建设)
+ACTION = re.compile(r"^(弘扬|加强|推动|推进|开展|实施|支持|建立|建设|完善|打造|培育|提升|促进|深化|举办|组织|引导|鼓励|"
+                    r"发展|宣传|培养|构建|强化|提高|健全)")
 
 
 def pieces(topic: str) -> list[str]:
@@ -141,6 +146,9 @@ class TopicMatcher:
                                       for w in self.tokenizer.tokens(piece) if len(w) >= 2) \
                     and sum(rest[0] in t.text for t in self.plan.tasks) <= RARE:  # not 科普 out of 科普中国
                 out.append((rest[0],))
+        thing = ACTION.sub("", piece)  # 弘扬科学家精神: also where the plan names the thing alone
+        if thing != piece and len(thing) >= 3 and thing in text and thing not in self.common and (thing,) not in out:
+            out.append((thing,))
         found = bool(out)
         for lay, terms in self.synonyms.items():
             if lay == piece or (lay in piece and (not found or len(lay) >= 2 and lay not in text)):

@@ -52,6 +52,7 @@ class Answer:
     grounded: float | None = None  # LLM mode: share of the model's sentences that survived verification
     removed: list[dict] = field(default_factory=list)  # LLM mode: {"text", "reason"} of dropped sentences
     support: list[dict] = field(default_factory=list)  # LLM mode: {"text", "supported"} for every sentence written
+    related: list[int] = field(default_factory=list)  # a list's tasks offered as close, not as members
 
     @property
     def cited_tasks(self) -> list[int]:
@@ -60,6 +61,11 @@ class Answer:
             if c.task is not None and c.task not in out:
                 out.append(c.task)
         return out
+
+    @property
+    def listed_tasks(self) -> list[int]:
+        """The tasks a list answer names as its members, in order ("第二个" counts these)."""
+        return [t for t in self.cited_tasks if t not in self.related]
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -215,11 +215,16 @@ class ErrorOut(BaseModel):
 # --- sessions ---------------------------------------------------------------
 @dataclass(frozen=True)
 class PastAnswer:
-    """What a conversation reads of an earlier answer to resolve a follow-up (rebuilt from a stored turn)."""
+    """What a conversation reads of an earlier answer to resolve a follow-up (rebuilt from a stored turn,
+    which keeps a list's members, not the tasks it offered as related)."""
 
     text: str
     cited_tasks: list[int]
     route: str
+
+    @property
+    def listed_tasks(self) -> list[int]:
+        return self.cited_tasks
 
 
 class Sessions:
@@ -259,7 +264,7 @@ class Sessions:
 
     def record(self, session_id: str, question: str, resolved: str, answer: Answer):
         """Keep the turn here and queue it for the database; returns the store's future."""
-        turn = Turn(question, resolved, answer.text, answer.cited_tasks, answer.route)
+        turn = Turn(question, resolved, answer.text, answer.listed_tasks, answer.route)
         with self.lock:
             _, turns = self.items.pop(session_id, (0.0, []))
             self.items[session_id] = (time.monotonic(), (turns + [turn])[-self.max_turns:])

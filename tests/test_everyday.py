@@ -97,8 +97,44 @@ def test_list_cites_every_task_that_says_it(bot, plan, invariants, question, wor
     assert not answer.refused
     assert expected <= set(answer.cited_tasks), (expected, answer.cited_tasks)
     for c in answer.citations:  # each membership is shown by a sentence that says it
-        assert c.is_title or any(w in c.quote for w in words)
+        assert c.task in answer.related or c.is_title or any(w in c.quote for w in words)
     invariants(answer)
+
+
+def test_a_list_offers_close_tasks_apart_from_its_members(bot, plan, invariants):
+    # 科学家精神 is said in tasks 2 and 32; others come close without the words, and are offered as such
+    answer = bot.ask("弘扬科学家精神是哪几条任务在讲？")
+    members = tasks_saying(plan, "科学家精神")
+    assert set(answer.listed_tasks) == members
+    assert answer.related and not set(answer.related) & members and len(answer.related) <= 3
+    head, _, rest = answer.text.partition("此外，以下任务的内容与此相近，可一并参考：")
+    assert rest and all(f"[任务{n}]" in rest and f"[任务{n}]" not in head for n in answer.related)
+    for c in answer.citations:
+        assert c.quote in plan.task(c.task).text
+    invariants(answer)
+    chat = bot.conversation()  # "最后一个" counts the members, not the tasks offered beside them
+    chat.ask("弘扬科学家精神是哪几条任务在讲？")
+    assert chat.ask("最后一个具体怎么说的").cited_tasks[0] == max(members)
+
+
+def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot, plan, invariants):
+    assert "老同志" not in plan.text
+    answer = bot.ask("我们老科协的退休老同志还能发挥啥作用？规划里提到老同志的是哪几条？")
+    assert not answer.refused and answer.text.startswith("规划中没有直接说到“老同志”")
+    assert tasks_saying(plan, "老科技工作者") & set(answer.cited_tasks)
+    invariants(answer)
+
+
+@pytest.mark.parametrize("question,words", [
+    ("科技伦理问题，规划里有几处讲到？分别是哪几项任务", ("科技伦理",)),  # the topic two clauses back
+    ("人才怎么评价、评价体系改革这块，规划有哪几项任务讲到？", ("评价",)),  # 怎么评价 here is no opinion asked
+    ("哪些条款直接提到要建智库的？给我列一下", ("智库",)),
+    ("办班培训这块，规划里哪些任务提到？", ("培训",)),  # "这块" is no part of the plan
+])
+def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
+    answer = bot.ask(question)
+    assert answer.route == "term" and not answer.refused, answer.text
+    assert tasks_saying(plan, *words) <= set(answer.cited_tasks), answer.text
 
 
 def test_lay_list_uses_the_plans_words(bot, plan):
@@ -113,7 +149,7 @@ def test_a_category_word_lists_the_platforms_by_title_and_body(bot, plan):
     answer = bot.ask("规划里提到的服务平台有哪些")
     titled = {t.task for t in plan.tasks if "服务平台" in t.title}
     assert len(titled) == 4 and titled <= set(answer.cited_tasks)
-    assert len(answer.cited_tasks) <= len(tasks_saying(plan, "服务平台"))
+    assert len(answer.listed_tasks) <= len(tasks_saying(plan, "服务平台"))
 
 
 def test_a_part_named_by_its_topic_lists_its_tasks(bot, plan):
