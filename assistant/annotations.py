@@ -340,6 +340,28 @@ def answer_from(answerer, memory: QuestionMemory | None, question: str, q: str):
     return answer
 
 
+def public_route(answer) -> str:
+    """The route an annotated answer shows to someone without an admin key: the one it stands in for.
+
+    A decline is "refuse"; an answer leading with a task is "task" (several tasks, as 任务9和任务12 are);
+    one leading with a part or section is "part". Only admins see "annotation" (the issue: "shown for
+    admins only"); any other answer keeps its route.
+
+    >>> from assistant.models import Answer, Citation
+    >>> public_route(Answer("q", "t", True, route="annotation"))
+    'refuse'
+    >>> public_route(Answer("q", "t", False, [Citation(19, "六", "任务19", "…", "[任务19]", "n", 0, 1)], route="annotation"))
+    'task'
+    >>> public_route(Answer("q", "t", False, route="term"))
+    'term'
+    """
+    if answer.route != "annotation":
+        return answer.route
+    if answer.refused:
+        return "refuse"
+    return "task" if answer.citations and answer.citations[0].task is not None else "part"
+
+
 def units(plan: Plan, ann: Annotation) -> list[Node]:
     """The annotated tasks, then the annotated sections (each its first node: a part's introduction)."""
     sections = [next(n for n in plan.nodes if n.task is None and n.section == code) for code in ann.sections]
