@@ -10,8 +10,10 @@ answer is still composed from the plan's own sentences, picked and cited as any 
 
 Annotations live in the log database (tables ``annotations`` and ``annotation_removals``,
 written through the log's durable group commit); removing one is a row of its own, so the
-history stays and the effect is undone. Processes sharing the database see each other's
-changes within ``REFRESH`` seconds.
+history stays and the effect is undone. Every question first asks the database whether the
+annotations changed (two row counts, ~2 ms; the tables are append-only, so the counts change with
+every addition and removal), so the next question in any process sharing the database — another
+``--workers`` worker, another server on the same ``ASSISTANT_HOME`` or ``--db`` — sees a change.
 
 >>> from assistant.plan import Plan
 >>> plan = Plan.parse("序。\\n一、总则\\n说明。\\n1.做好工作。推进建设。\\n")
@@ -48,7 +50,7 @@ COLLECTION = "annotations"
 THRESHOLD = 0.97
 AGREE_THRESHOLD = 0.95
 AGREE_TOP = 5
-REFRESH = 1.0  # seconds between looks for other processes' changes
+RETRY = 1.0  # seconds before the database is asked again after a failed read (answering never waits on it)
 MAX_UNITS = 5
 DECLINE_TEXT = "这个问题规划中没有涉及，我只能依据规划原文回答。"
 
@@ -139,7 +141,7 @@ class QuestionMemory:
         self.path = Path(path) if path is not None else None
         self.threshold, self.agree_threshold = threshold, agree_threshold
         self._lock = threading.Lock()
-        self._checked = 0.0
+        self._retry_at = 0.0
         self._warned_at = -1e9
         self._snap = _Snapshot([], np.zeros((0, 384), dtype=np.float32), [], ())
         self.refresh(force=True)
@@ -174,17 +176,18 @@ class QuestionMemory:
                           " LEFT JOIN annotation_removals r ON r.annotation_id = a.id ORDER BY a.ts")
 
     def refresh(self, force: bool = False, quiet: bool = False) -> None:
-        """Reload when this or another process changed the annotations (looked at every REFRESH s).
+        """Reload when this or another process changed the annotations (asked at every call).
 
         ``quiet``: when the database cannot be read (PostgreSQL down or restarting), keep the annotations
-        last read and warn, instead of raising LogUnavailable; answering must not stop with the log."""
+        last read and warn, instead of raising LogUnavailable; answering must not stop with the log, nor
+        wait on it: after a failed read it is asked again only ``RETRY`` s later."""
         now = time.monotonic()
-        if not force and now - self._checked < REFRESH:
+        if not force and now < self._retry_at:
             return
-        self._checked = now
         try:
             self._reload(force)
         except (LogUnavailable, sqlite3.Error) as e:
+            self._retry_at = now + RETRY
             if not quiet:
                 raise
             if now - self._warned_at >= 10:  # at most one warning every 10 s while it lasts
@@ -195,13 +198,19 @@ class QuestionMemory:
         generation = self._generation()
         if not force and generation == self._snap.generation:
             return
+        # read and embed with no lock held: embedding may wait for the server's CPU gate, and a thread that
+        # held a lock there while the gate's holders waited for it would deadlock them all. Two threads may
+        # then reload at once (the same rows, the same vectors); an older reading is never published over
+        # a newer one (the counts only grow).
+        rows = self._rows("SELECT * FROM annotations WHERE id NOT IN"
+                          " (SELECT annotation_id FROM annotation_removals) ORDER BY ts")
+        anns = [Annotation(r["id"], r["question"], json.loads(r["tasks"]), json.loads(r["sections"]),
+                           bool(r["decline"]), r["author"], r["ts"], r["answer_id"]) for r in rows]
+        snap = _Snapshot(anns, self._vectors(anns), [_refs_key(a.question) for a in anns], generation)
         with self._lock:
-            rows = self._rows("SELECT * FROM annotations WHERE id NOT IN"
-                              " (SELECT annotation_id FROM annotation_removals) ORDER BY ts")
-            anns = [Annotation(r["id"], r["question"], json.loads(r["tasks"]), json.loads(r["sections"]),
-                               bool(r["decline"]), r["author"], r["ts"], r["answer_id"]) for r in rows]
-            matrix = self._vectors(anns)
-            self._snap = _Snapshot(anns, matrix, [_refs_key(a.question) for a in anns], generation)
+            now = self._snap.generation
+            if force or not now or all(g >= n for g, n in zip(generation, now)):
+                self._snap = snap
 
     def _vectors(self, anns: list[Annotation]) -> np.ndarray:
         """The annotations' vectors from the Chroma collection; those missing are embedded and added,
@@ -338,6 +347,28 @@ def answer_from(answerer, memory: QuestionMemory | None, question: str, q: str):
         answer.reason = why
     answer.route = "annotation"
     return answer
+
+
+def public_route(answer) -> str:
+    """The route an annotated answer shows to someone without an admin key: the one it stands in for.
+
+    A decline is "refuse"; an answer leading with a task is "task" (several tasks, as 任务9和任务12 are);
+    one leading with a part or section is "part". Only admins see "annotation" (the issue: "shown for
+    admins only"); any other answer keeps its route.
+
+    >>> from assistant.models import Answer, Citation
+    >>> public_route(Answer("q", "t", True, route="annotation"))
+    'refuse'
+    >>> public_route(Answer("q", "t", False, [Citation(19, "六", "任务19", "…", "[任务19]", "n", 0, 1)], route="annotation"))
+    'task'
+    >>> public_route(Answer("q", "t", False, route="term"))
+    'term'
+    """
+    if answer.route != "annotation":
+        return answer.route
+    if answer.refused:
+        return "refuse"
+    return "task" if answer.citations and answer.citations[0].task is not None else "part"
 
 
 def units(plan: Plan, ann: Annotation) -> list[Node]:

@@ -39,6 +39,7 @@ from starlette.routing import Match
 
 from . import desk
 from .admin import admin_router
+from .annotations import public_route
 from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
@@ -165,7 +166,8 @@ class AnswerOut(BaseModel):
     passages: list[RetrievedPassage]
     cited_tasks: list[int]
     suggestions: list[int]
-    route: str
+    route: str = Field(description="回答方式：task、part、aggregate、term、search、refuse；由标注给出的回答，"
+                                   "带管理密钥时为 annotation，否则为它所代替的 task、part 或 refuse")
     mode: str
     notice: str | None = None
     session_id: str | None = None
@@ -408,6 +410,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         out = answer.to_dict()
         for k in ("reason", "grounded", "removed", "support"):
             out.pop(k, None)
+        if not getattr(request.state, "admin", None):  # "annotation" is for admins' eyes (and the log) only
+            out["route"] = public_route(answer)
         out.update(id=answer_id, logged=logged, session_id=session_id, ms=round(ms, 2),
                    resolved_question=resolved if resolved and resolved != answer.question else None)
         return out

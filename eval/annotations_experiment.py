@@ -4,11 +4,14 @@
     python eval/annotations_experiment.py --calibrate  # choose the match threshold on the dev sets
     python eval/annotations_experiment.py --select     # pick the 40 wrong questions afresh (rewrites the id list)
 
-The experiment: up to 40 everyday questions from the dev sets (``eval/everyday_dev*.jsonl``) answered
-wrong when they were picked, listed by id ("<set>:<id>", e.g. "everyday_dev4:d4-044") in
-``eval/annotation_intents.jsonl`` (id, gold tasks and a
-one-line neutral intent in the plan's terms, for someone who writes paraphrases without seeing the
-originals). A real server is started on a loopback port with an admin key; they are annotated
+The experiment: 40 questions from the tuning sets (``eval/everyday_dev.jsonl``, ``everyday_dev2``,
+``everyday_dev3``, ``everyday_dev4`` and ``eval/questions.jsonl``; never ``everyday_dev5``, ``everyday_test``
+or ``holdout``) answered wrong when they were picked, listed by id ("<set>:<id>", e.g.
+"everyday_dev4:d4-044") in ``eval/annotation_intents.jsonl`` (id, gold tasks and a one-line neutral
+intent, for someone who writes paraphrases without seeing the originals). ``--select`` picks them: every
+single-turn question of those sets, in that file order, that ``wrong`` says is wrong and that an annotation
+can express (a must-refuse one, or one with 1 to 5 gold units), then, if fewer than 40, the first wrong
+ones with more gold units. A real server is started on a loopback port with an admin key; they are annotated
 through ``POST /api/admin/annotations`` with their gold units (a must-refuse one as a decline); then are asked:
 
 - the paraphrases in ``eval/annotation_paraphrases.jsonl`` (same ids, field ``question``), written
@@ -49,7 +52,9 @@ from assistant.metrics import SupportTest  # noqa: E402
 from assistant.text import normalize  # noqa: E402
 
 HERE = Path(__file__).parent
-DEV = sorted(HERE.glob("everyday_dev*.jsonl"), key=lambda p: (len(p.name), p.name))  # dev, dev2, dev3, …
+# where the 40 are picked from: the tuning sets (everyday_dev5 is for validation only, like the blind sets)
+POOL = [HERE / "everyday_dev.jsonl", HERE / "everyday_dev2.jsonl", HERE / "everyday_dev3.jsonl",
+        HERE / "everyday_dev4.jsonl", HERE / "questions.jsonl"]
 # the threshold was chosen on these (a later dev set that is for validation only stays out)
 TUNING = [HERE / "everyday_dev.jsonl", HERE / "everyday_dev2.jsonl", HERE / "everyday_dev3.jsonl",
           HERE / "questions.jsonl"]
@@ -65,8 +70,8 @@ def single(items):
 
 
 def dev_items() -> list[dict]:
-    """The dev sets' single-turn questions, ids made unique across files ("everyday_dev2:near_miss-040")."""
-    return [{**i, "id": f"{path.stem}:{i['id']}"} for path in DEV for i in single(load_gold(path))]
+    """The pool's single-turn questions, ids made unique across files ("everyday_dev2:near_miss-040")."""
+    return [{**i, "id": f"{path.stem}:{i['id']}"} for path in POOL for i in single(load_gold(path))]
 
 
 def leads_right(plan, item, answer) -> bool:
@@ -138,15 +143,15 @@ def wrong(plan, item, answer) -> bool:
     return not is_correct(item, answer, gold_units(plan, item)) or not leads_right(plan, item, answer)
 
 
+def units(item) -> int:
+    return len(item["gold_tasks"]) + len(item["gold_sections"])
+
+
 def select(bot, n: int = 40) -> list[dict]:
-    """Up to ``n`` single-turn dev questions that are answered wrong today, in file order."""
-    out = []
-    for item in dev_items():
-        if wrong(bot.plan, item, bot.ask(item["question"])):
-            out.append(item)
-        if len(out) == n:
-            break
-    return out
+    """``n`` pool questions answered wrong today that an annotation can express: those with at most
+    ``MAX_UNITS`` gold units (or must-refuse) in file order, then the first ones with more."""
+    found = [i for i in dev_items() if (i["must_refuse"] or units(i) > 0) and wrong(bot.plan, i, bot.ask(i["question"]))]
+    return ([i for i in found if units(i) <= MAX_UNITS] + [i for i in found if units(i) > MAX_UNITS])[:n]
 
 
 def serve(bot, home: Path):
@@ -172,10 +177,17 @@ def accuracy(http, plan, items) -> tuple[int, int, int]:
     return lead, right, len(items)
 
 
-def gold_numbers(bot, support) -> dict:
+def gold_numbers(bot, support, annotated=()) -> dict:
+    """hit@1 and correct on each gold set; for a set some of the annotated questions come from, also on
+    the rest of it ("questions.jsonl without the 4 annotated"), where a gain cannot be the annotated ones'."""
     out = {}
     for path in GOLD:
         rows = run_ours(bot, load_gold(path), support)
+        own = {k.split(":", 1)[1] for k in annotated if k.split(":", 1)[0] == path.stem}
+        if own:
+            rest = summarize(bot.plan, [r for r in rows if r.item["id"] not in own])
+            out[f"{path.name} without the {len(own)} annotated"] = {
+                "hit@1": rest["hit@1"], "correct": rest["correct"], "n": rest["n"], "answers": {}}
         s = summarize(bot.plan, rows)
         out[path.name] = {"hit@1": s["hit@1"], "correct": s["correct"], "n": s["n"],
                           "answers": {r.item["id"]: (r.answer.text, r.answer.route) for r in rows},
@@ -194,7 +206,8 @@ def experiment(bot) -> int:
     pool = {i["id"]: i for i in dev_items()}  # ids are "<set>:<id>", e.g. "everyday_dev4:d4-044"
     unknown = [i for i in wanted if i not in pool]
     if unknown:
-        print(f"{INTENTS.name} names questions no eval/everyday_dev*.jsonl holds as a single-turn question: "
+        print(f"{INTENTS.name} names questions the pool ({', '.join(p.name for p in POOL)}) does not hold as a "
+              f"single-turn question: "
               f"{', '.join(unknown[:5])}", file=sys.stderr)
         return 2
     originals = [pool[i] for i in wanted]
@@ -210,7 +223,7 @@ def experiment(bot) -> int:
             before = {"originals": accuracy(http, bot.plan, originals)}
             if paraphrases:
                 before["paraphrases"] = accuracy(http, bot.plan, paraphrases)
-            gold_before = gold_numbers(bot, support)
+            gold_before = gold_numbers(bot, support, wanted)
             started = time.perf_counter()
             # an annotation names at most MAX_UNITS units (as a reviewer at the desk can): a longer gold list
             # is annotated with its first ones (the lead unit, which is what is measured, is among them)
@@ -223,7 +236,7 @@ def experiment(bot) -> int:
             after = {"originals": accuracy(http, bot.plan, originals)}
             if paraphrases:
                 after["paraphrases"] = accuracy(http, bot.plan, paraphrases)
-            gold_after = gold_numbers(bot, support)
+            gold_after = gold_numbers(bot, support, wanted)
             for i in ids:
                 http.delete(f"/api/admin/annotations/{i}").raise_for_status()
             undone = accuracy(http, bot.plan, originals)
@@ -231,7 +244,7 @@ def experiment(bot) -> int:
         server.close()
 
     n = len(originals)
-    print(f"{n} dev questions answered wrong when they were picked (ids in {INTENTS.name}), annotated "
+    print(f"{n} tuning-set questions answered wrong when they were picked (ids in {INTENTS.name}), annotated "
           f"through the API in {annotate_s:.1f} s; match: cosine ≥ {bot.memory.threshold}, or ≥ "
           f"{bot.memory.agree_threshold} with the annotated unit in retrieval's top {AGREE_TOP}")
     cut = sum(len(i["gold_tasks"]) + len(i["gold_sections"]) > MAX_UNITS for i in originals if not i["must_refuse"])
@@ -251,11 +264,11 @@ def experiment(bot) -> int:
     print("|---|---|---|---|---|---|---|")
     for name in gold_before:
         b, a = gold_before[name], gold_after[name]
-        changed = sum(b["answers"][k][0] != a["answers"][k][0] for k in b["answers"])
-        routed = sum(a["answers"][k][1] == "annotation" for k in a["answers"])
+        changed = sum(b["answers"][k][0] != a["answers"][k][0] for k in b["answers"]) if b["answers"] else "—"
+        routed = sum(a["answers"][k][1] == "annotation" for k in a["answers"]) if a["answers"] else "—"
         print(f"| {name} ({b['n']}) | {b['hit@1']:.3f} | {a['hit@1']:.3f} | {b['correct']:.3f} | {a['correct']:.3f} | "
               f"{changed} | {routed} |")
-    for name in gold_before:
+    for name in ["questions.jsonl"]:  # holdout.jsonl is blind: its totals only, never its items
         b, a = gold_before[name], gold_after[name]
         for k in b["answers"]:
             if b["answers"][k] != a["answers"][k]:

@@ -59,10 +59,16 @@ def _no_annotations_left(own_bot):
         own_bot.remove_annotation(a.id, "cleanup")
 
 
-def _ask(http, question):
-    r = http.post("/api/ask", json={"question": question})
+def _ask(http, question, headers=None):
+    r = http.post("/api/ask", json={"question": question}, headers=headers)
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def _public(body):
+    """Nothing in an answer to someone without the admin key says an annotation made it."""
+    assert body["route"] != "annotation" and "annotation" not in json.dumps(body, ensure_ascii=False), body
+    return body
 
 
 def _verbatim(plan, body):
@@ -82,8 +88,10 @@ def test_an_annotation_routes_close_questions_to_its_task_and_removal_undoes_it(
     assert [(a["id"], a["tasks"], a["author"], a["decline"]) for a in listed] == [(ann_id, [16], "张三", False)]
 
     for question in (WRONG, "科协会不会牵头办年轻科学家的国际聚会？"):  # the annotated wording and a close one
-        body = _ask(http, question)
+        body = _ask(http, question, ADMIN)  # an admin sees that the annotation answered …
         assert body["route"] == "annotation" and body["cited_tasks"][0] == 16 and not body["refused"], body
+        public = _public(_ask(http, question))  # … anyone else the route it stands in for, and the same answer
+        assert public["route"] == "task" and (public["text"], public["citations"]) == (body["text"], body["citations"])
         assert sum(1 for c in body["citations"] if c["task"] == 16 and c["quote"] != plan.task(16).title) >= 1
         _verbatim(plan, body)  # built from the plan's own sentences, nothing injected
         assert "[任务16]" in body["text"]
@@ -105,8 +113,31 @@ def test_a_decline_annotation_declines_without_quoting(http):
     assert not _ask(http, question)["refused"]
     r = http.post("/api/admin/annotations", json={"question": question, "decline": True}, headers=ADMIN)
     assert r.status_code == 201
-    body = _ask(http, question)
+    body = _ask(http, question, ADMIN)
     assert body["refused"] and body["route"] == "annotation" and body["citations"] == []
+    public = _public(_ask(http, question))
+    assert public["refused"] and public["route"] == "refuse" and public["text"] == body["text"]
+
+
+def test_only_an_admin_sees_route_annotation_in_ask_and_chat(http):
+    """The issue: the route is "shown for admins only". Without an admin key (none, a wrong one) /api/ask
+    and /api/chat give the route the annotation stands in for: "task", "part" for a section, "refuse"."""
+    section_q = "科协发展的指导思想是什么，主要原则有哪些呢"
+    for payload in ({"question": WRONG, "tasks": [16]}, {"question": section_q, "sections": ["二(一)"]}):
+        assert http.post("/api/admin/annotations", json=payload, headers=ADMIN).status_code == 201
+    for question, shown in ((WRONG, "task"), (section_q, "part")):
+        for headers in (None, {"X-API-Key": "not-an-admin-key"}, {"Authorization": "Bearer nope"}):
+            assert _public(_ask(http, question, headers))["route"] == shown
+            chat = http.post("/api/chat", json={"message": question}, headers=headers)
+            assert chat.status_code == 200 and _public(chat.json())["route"] == shown
+        for headers in (ADMIN, {"Authorization": f"Bearer {KEY}"}):
+            assert _ask(http, question, headers)["route"] == "annotation"
+            chat = http.post("/api/chat", json={"message": question}, headers=headers).json()
+            assert chat["route"] == "annotation"
+    assert _ask(http, section_q)["citations"][0]["section"] == "二(一)"
+    # the log (and so the desk) keeps the true route whoever asked
+    logged = http.get("/api/admin/questions", params={"q": section_q, "limit": 50}, headers=ADMIN).json()["items"]
+    assert len(logged) == 11 and {i["route"] for i in logged} == {"annotation"}  # 6 + 4 + 1 asked above
 
 
 @pytest.mark.parametrize("payload, says", [
@@ -289,11 +320,9 @@ def test_another_process_sees_annotations_and_removals(http, live, own_bot):
     other = QuestionMemory(own_bot.plan, live.log_path)
     assert other.match(WRONG) is None
     ann = http.post("/api/admin/annotations", json={"question": WRONG, "tasks": [16]}, headers=ADMIN).json()
-    time.sleep(1.1)  # QuestionMemory looks for changes once a second
-    hit = other.match(WRONG)
+    hit = other.match(WRONG)  # at once: every match asks the database whether annotations changed
     assert hit is not None and hit[0].id == ann["id"] and hit[1] > 0.999
     http.delete(f"/api/admin/annotations/{ann['id']}", headers=ADMIN)
-    time.sleep(1.1)
     assert other.match(WRONG) is None
     history = other.history()
     assert history[-1]["id"] == ann["id"] and history[-1]["removed_by"] == "张三"
@@ -380,14 +409,16 @@ def test_a_log_that_cannot_be_read_does_not_stop_answering(plan):
     from assistant.store import LogUnavailable
 
     class Down:  # PostgreSQL restarting: every read fails
-        path = None
+        path, reads = None, 0
 
         def read(self, sql, params=()):
+            Down.reads += 1
             raise LogUnavailable("the database system is starting up")
 
     memory = QuestionMemory(plan, None)  # no log yet: no annotations
-    memory.store, memory._checked = Down(), -1e9
+    memory.store = Down()
     assert memory.match("第19项任务要求什么？") is None  # the annotations read before are kept, with a warning
+    assert memory.match("第20项任务要求什么？") is None and Down.reads == 1  # not asked again at once
     with pytest.raises(LogUnavailable):  # the desk's own reads still report it
         memory.refresh(force=True)
 
