@@ -24,8 +24,12 @@ INTRO = ("### 规划助手\n中国科协事业发展“十四五”规划（2021
          "或哪一部分（一–十），点击引用可查看原文。规划没有写到的内容，助手会直接说明。")
 
 
-def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int | None = None) -> str:
-    """A task or section's full text as HTML, the quoted span (corpus offsets) in <mark>."""
+def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int | None = None,
+              fold: bool = False) -> str:
+    """A task or section's full text as HTML, the quoted span (corpus offsets) in <mark>.
+
+    ``fold``: in a panel the reader can fold away (open at first), as the cited text under an answer is.
+    """
     try:
         node = plan.node(node_id)
     except KeyError:
@@ -39,6 +43,9 @@ def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int
                 + html.escape(text[b:]))
     else:
         body = html.escape(text)
+    if fold:
+        return (f'<details class="plan-text cited" open><summary><h3>{html.escape(head)}</h3></summary>'
+                f'<p>{body}</p></details>')
     return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
 
 
@@ -140,14 +147,14 @@ def build_ui(bot, store) -> gr.Blocks:
             pass  # counted in /api/health; this answer takes no feedback
         history[-1] = {"role": "assistant", "content": answer_message(answer)}
         cites, chips = chips_for(answer)
-        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""  # a quote, not a title
+        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end, fold=True) if cites else ""  # a quote, not a title
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
 
     def open_citation(choice, cites):
         if choice is None or not cites:
             return gr.update()
         c = cites[int(choice)]
-        return gr.update(value=node_html(plan, c.node_id, c.start, c.end), visible=True)
+        return gr.update(value=node_html(plan, c.node_id, c.start, c.end, fold=True), visible=True)
 
     def like(data: gr.LikeData, ids):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
