@@ -240,7 +240,7 @@ def build_quiz_tab(bot) -> None:
     task_choices = [(t.label, t.task) for t in plan.tasks]
     part_choices = [("（不限）", "")] + [(p.label, p.numeral) for p in plan.parts]
 
-    def generate(tasks, part, kinds, n, seed):
+    def generate(tasks, part, kinds, n, seed, multi_scoring="all-or-nothing"):
         if not tasks and not part:
             return "请至少选择一项任务或一个部分。", gr.update(value=None, visible=False)
         if not kinds:
@@ -257,7 +257,7 @@ def build_quiz_tab(bot) -> None:
         folder = Path(tempfile.mkdtemp(prefix="guihua-quiz-"))
         files = []
         for fmt, (ext, _) in FORMATS.items():
-            data = export(quiz, fmt)
+            data = export(quiz, fmt, multi_scoring=multi_scoring)
             path = folder / f"quiz-{quiz.seed}.{ext}"
             path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             files.append(str(path))
@@ -276,9 +276,11 @@ def build_quiz_tab(bot) -> None:
             # a text box, not gr.Number: a number box shows (and sends) 0 when left empty
             seed = gr.Textbox("", label="随机种子（可选，留空则随机）", placeholder="留空则随机",
                               max_lines=1, elem_id="quiz-seed")
+            scoring = gr.Radio([("全对才得分（选错即0分）", "all-or-nothing"), ("按选对的项给分（全选得0分）", "partial")],
+                               value="all-or-nothing", label="多选题计分（Moodle GIFT）", elem_id="quiz-multi-scoring")
             go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
             files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",
                             visible=False, elem_id="quiz-files")
         with gr.Column(scale=2, min_width=300):
             preview = gr.Markdown(elem_id="quiz-preview")
-    go.click(generate, [tasks, part, kinds, n, seed], [preview, files])
+    go.click(generate, [tasks, part, kinds, n, seed, scoring], [preview, files])
