@@ -108,7 +108,8 @@ def build_ui(bot, store) -> gr.Blocks:
         # the quoted sentences only: a task's title is cited too, but highlighting it shows nothing
         cites = [c for c in answer.citations if c.quote and not c.is_title]
         choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
-        return cites, gr.update(choices=choices, value=None, visible=bool(choices))
+        # the first quote is shown at once (below), so its chip is the one marked
+        return cites, gr.update(choices=choices, value="0" if choices else None, visible=bool(choices))
 
     def respond(message, history, conversation, cites, ids):
         history = list(history or [])
@@ -262,7 +263,7 @@ def build_quiz_tab(bot) -> None:
             path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             files.append(str(path))
         head = f"（种子 {quiz.seed}：相同的范围、题型、数量和种子会得到相同的题目。）"
-        preview = (f"> {quiz.notice}\n\n" if quiz.notice else "") + head + "\n\n" + export(quiz, "md")
+        preview = head + "\n\n" + export(quiz, "md")  # the Markdown carries the notice, if any, under its title
         return preview, gr.update(value=files, visible=True)
 
     gr.Markdown("为培训出题：每道题都有答案、解析和规划原文出处；答案都能在所引原文中核对。")
@@ -276,7 +277,7 @@ def build_quiz_tab(bot) -> None:
             # a text box, not gr.Number: a number box shows (and sends) 0 when left empty
             seed = gr.Textbox("", label="随机种子（可选，留空则随机）", placeholder="留空则随机",
                               max_lines=1, elem_id="quiz-seed")
-            scoring = gr.Radio([("全对才得分（选错即0分）", "all-or-nothing"), ("按选对的项给分（全选得0分）", "partial")],
+            scoring = gr.Radio([("选错任一项即0分", "all-or-nothing"), ("按选对的项给分（全选得0分）", "partial")],
                                value="all-or-nothing", label="多选题计分（Moodle GIFT）", elem_id="quiz-multi-scoring")
             go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
             files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",

@@ -331,7 +331,8 @@ def test_web_ui_chat_citation_viewer_and_feedback(browser, live, shots, plan):
 
 
 def test_web_ui_on_a_phone(browser, live, shots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
     page = context.new_page()
     page.goto(live.url + "/")
     page.locator("#question textarea").fill("一共有多少项任务？")
@@ -426,7 +427,8 @@ def test_the_viewer_highlights_the_quote_of_the_chosen_citation(browser, live, b
 
 
 def test_on_a_phone_the_cited_text_is_right_under_the_answer(browser, live, shots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
     page = context.new_page()
     page.goto(live.url + "/")
     page.locator("#examples").wait_for(state="visible", timeout=10_000)  # an empty chat offers examples
@@ -437,6 +439,7 @@ def test_on_a_phone_the_cited_text_is_right_under_the_answer(browser, live, shot
     top = mark.bounding_box()["y"]
     assert 0 <= top - bottom < 844, (bottom, top)  # within one screen below the answer
     assert not page.locator("#examples").is_visible()  # examples only on an empty chat
+    assert page.locator("#citations input").first.is_checked()  # the chip of the quote shown is marked
     question = page.locator("#question").bounding_box()
     assert question["y"] > top  # the input comes after the cited text
     # the reader folds the cited text away and unfolds it again

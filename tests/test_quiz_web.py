@@ -86,6 +86,7 @@ def test_quiz_tab_previews_and_offers_every_format(browser, live, shots):  # noq
                            timeout=30_000)
     preview = page.locator("#quiz-preview").inner_text()
     assert "任务19" in preview and "种子 42" in preview
+    assert preview.count("所选范围只能出") <= 1  # a short quiz says so once
     links = page.locator("#quiz-files a")
     links.first.wait_for(timeout=10_000)
     names = " ".join(links.nth(i).get_attribute("href") or "" for i in range(links.count()))
@@ -124,3 +125,23 @@ def test_a_blank_seed_is_a_fresh_random_one_shown_after_generation(browser, live
     assert seeds[0] != seeds[1] and seeds[0] != 0
     assert seed_box.input_value() == ""  # still random for the next trainer
     page.close()
+
+
+def test_quiz_tab_on_a_phone(browser, live, shots):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(live.url + "/")
+    page.get_by_role("tab", name="出题").click()
+    page.locator("#quiz-tasks input").click()
+    page.get_by_role("option", name="任务19 实施平战结合科普能力提升工程").click()
+    page.keyboard.press("Escape")
+    page.locator("#quiz-seed input").fill("42")
+    page.locator("#quiz-go").click()
+    page.wait_for_function("document.querySelector('#quiz-preview').innerText.includes('答案与解析')",
+                           timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+    page.locator("#quiz-preview").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(shots / "ui-quiz-phone.png"))
+    context.close()
