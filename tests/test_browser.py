@@ -223,6 +223,10 @@ def test_widget_on_a_phone_fits_and_shows_the_cited_text_under_the_answer(browse
         layout = host.evaluate(WIDGET_BOXES)
         assert layout["overlaps"] == [], layout["overlaps"]
         assert layout["wide"] == [] and layout["logOverflow"] <= 0 and layout["pageWidth"] <= 390, layout
+        # the answer's "- " lines are a list, and the heading after it a line of its own
+        heading = reply.locator(".text p", has_text="相关内容：")
+        assert heading.count() == 1 and heading.evaluate("e => e.closest('li') === null")
+        assert reply.locator(".text li").count() >= 2
         # the cited text is right under the answer, open, and highlights exactly the quoted sentences
         panel = reply.locator("details.cited")
         assert panel.count() == 1 and panel.evaluate("e => e.open")

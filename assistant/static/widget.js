@@ -59,6 +59,8 @@
     ".log{flex:1;overflow-y:auto;padding:12px;background:#f7f7f8;}",
     ".msg{margin:8px 0;padding:8px 11px;border-radius:10px;max-width:92%;white-space:pre-wrap;word-break:break-word;}",
     ".user{background:#c8102e;color:#fff;margin-left:auto;}",
+    ".bot .text{white-space:normal;}",
+    ".text p{margin:0 0 4px;}.text ul{margin:0 0 4px;padding-left:18px;}.text li{margin:2px 0;}",
     ".bot{background:#fff;border:1px solid #e5e7eb;}",
     ".bot.error{border-color:#f59e0b;background:#fffbeb;}",
     ".notice{font-size:13px;color:#92400e;margin-top:4px;}",
@@ -165,9 +167,25 @@
     return wrap;
   }
 
+  // An answer's "- " lines as a list, every other line as its own paragraph (so "相关内容：" after a
+  // list is a heading of its own, not part of the last bullet); all text as text, never HTML.
+  function answerText(text) {
+    var out = el("div", "text"), list = null;
+    text.split("\n").forEach(function (line) {
+      if (line.indexOf("- ") === 0) {
+        if (!list) list = out.appendChild(el("ul"));
+        list.appendChild(el("li", null, line.slice(2)));
+        return;
+      }
+      list = null;
+      if (line.trim()) out.appendChild(el("p", null, line));
+    });
+    return out;
+  }
+
   function render(m) {
     var box = el("div", "msg " + (m.role === "user" ? "user" : "bot") + (m.error ? " error" : ""));
-    box.appendChild(el("div", "text", m.text));
+    box.appendChild(m.role === "user" ? el("div", "text", m.text) : answerText(m.text || ""));
     if (m.notice) box.appendChild(el("div", "notice", m.notice));
     var groups = [], byMarker = {};
     (m.citations || []).forEach(function (c) {
