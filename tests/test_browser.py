@@ -127,6 +127,7 @@ def test_widget_on_a_third_party_page_answers_with_citations(browser, live, tmp_
         assert widget.locator("textarea").evaluate("e => getComputedStyle(e).fontSize") == "15px"
         assert "Times" not in reply.evaluate("e => getComputedStyle(e).fontFamily")
         assert widget.locator(".panel").evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+        reply.locator(".chips").evaluate("e => e.scrollIntoView({block: 'center'})")  # picture: answer, quotes
         page.screenshot(path=str(shots / "widget.png"))
 
         # a reload continues the same conversation: history shown, follow-up understood
