@@ -428,7 +428,7 @@ def _plans(args, config: Config) -> int:
 
 
 def _quiz_parser(sub) -> None:
-    from .export import FORMATS
+    from .export import FORMATS, MULTI_SCORING
 
     q = sub.add_parser("quiz", help="a cited quiz on tasks or a part (offline; with --llm openai a model writes it)",
                        description="Every item quotes the plan and passes the same checks; the same seed gives "
@@ -441,6 +441,10 @@ def _quiz_parser(sub) -> None:
                    help="comma-separated kinds: single, multi, judge, blank (default: all)")
     q.add_argument("--seed", type=int, help="random seed: the same seed gives the same quiz")
     q.add_argument("--format", default="md", choices=list(FORMATS), help="output format (default md)")
+    q.add_argument("--multi-scoring", default="all-or-nothing", choices=MULTI_SCORING,
+                   help="GIFT: how Moodle scores a multiple-choice item. all-or-nothing (default): any wrong "
+                        "option ticked scores 0; partial: each right option +100/k %%, each wrong one "
+                        "-100/(n-k) %%, so ticking them all scores 0")
     q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -452,7 +456,7 @@ def _quiz(args, config: Config) -> int:
 
     quiz = QuizMaker.from_config(config).make(tasks=args.task, part=args.part, n=args.n, kinds=args.kinds,
                                               seed=args.seed)
-    data = export(quiz, args.format)
+    data = export(quiz, args.format, multi_scoring=args.multi_scoring)
     if args.output:
         try:
             Path(args.output).write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))

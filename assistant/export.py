@@ -11,7 +11,8 @@ its file extension and MIME type, so a web layer can offer downloads::
 - **csv** / **xlsx**: one row an item, the columns an exam system's spreadsheet import expects:
   序号, 题型 (单选题/多选题/判断题/填空题), 题干, 选项A–F, 答案 (letters, 正确/错误, or the word),
   解析, 任务, 章节, 出处 (the task's label), 原文 (the verbatim quote). The CSV starts with a UTF-8 BOM so that Excel reads the Chinese.
-- **gift** (Moodle): single → ``{=right ~wrong}``, multi → ``{~%50%right ~%-100%wrong}``, judge →
+- **gift** (Moodle): single → ``{=right ~wrong}``, multi → ``{~%50%right ~%-100%wrong}`` (``multi_scoring``
+  "all-or-nothing", the default) or ``{~%50%right ~%-50%wrong}`` ("partial", see ``multi_weights``), judge →
   ``{T}``/``{F}``, blank → short answer ``{=word =variant …}`` (every
   spelling of ``answer_variants``: middle dots · • ・, full/half width); the explanation as general feedback ``####``;
   ``~ = # { } :`` and ``\\`` escaped with a backslash.
@@ -48,15 +49,23 @@ COLUMNS = ["序号", "题型", "题干"] + [f"选项{LETTERS[i]}" for i in range
     "答案", "解析", "任务", "章节", "出处", "原文"]
 
 
-def export(quiz: Quiz | list[QuizItem], fmt: str) -> str | bytes:
-    """The quiz in format ``fmt`` (one of FORMATS): text, or bytes for xlsx."""
+MULTI_SCORING = ("all-or-nothing", "partial")
+
+
+def export(quiz: Quiz | list[QuizItem], fmt: str, multi_scoring: str = "all-or-nothing") -> str | bytes:
+    """The quiz in format ``fmt`` (one of FORMATS): text, or bytes for xlsx. ``multi_scoring`` (one of
+    MULTI_SCORING) is how GIFT weighs a multiple-choice item's options; the other formats carry no weights."""
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}: choose from {', '.join(FORMATS)}",
                          f"不支持的导出格式“{fmt}”，可选：{'、'.join(FORMATS)}。")
+    if multi_scoring not in MULTI_SCORING:
+        raise InputError(f"unknown multi_scoring {multi_scoring!r}: choose from {', '.join(MULTI_SCORING)}",
+                         f"不支持的多选题计分方式“{multi_scoring}”，可选：{'、'.join(MULTI_SCORING)}。")
     if isinstance(quiz, list):
         quiz = Quiz(quiz, sorted({i.task for i in quiz if i.task}), [], len(quiz), [], None)
-    return {"md": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx,
-            "gift": to_gift, "aiken": to_aiken}[fmt](quiz)
+    if fmt == "gift":
+        return to_gift(quiz, multi_scoring)
+    return {"md": to_markdown, "json": to_json, "csv": to_csv, "xlsx": to_xlsx, "aiken": to_aiken}[fmt](quiz)
 
 
 def skipped(items: list[QuizItem], fmt: str) -> list[QuizItem]:
@@ -159,7 +168,25 @@ def gift_escape(text: str) -> str:
     return re.sub(r"([\\~=#{}:])", r"\\\1", text)
 
 
-def to_gift(quiz: Quiz) -> str:
+def multi_weights(options: int, right: int, scoring: str) -> tuple[float, float]:
+    """The GIFT percentages (each right option, each wrong option) of a multiple-choice item.
+
+    Moodle adds up the percentages of the options ticked and keeps the sum between 0 and 100 %.
+    "partial": each right option +100/k %, each wrong one -100/(n-k) %, so ticking every option scores 0
+    and a trainee earns credit for each right pick. "all-or-nothing": any wrong option ticked takes the
+    score to 0 (-100 %); core Moodle still gives j/k for j of the k right options and no wrong one, since
+    GIFT has no all-or-nothing question type (that is the qtype_multichoiceset plugin, not GIFT's).
+
+    >>> multi_weights(4, 2, "partial"), multi_weights(4, 3, "partial"), multi_weights(4, 2, "all-or-nothing")
+    ((50.0, -50.0), (33.333333333333336, -100.0), (50.0, -100.0))
+    """
+    wrong = options - right
+    if scoring == "partial":
+        return 100 / right, (-100 / wrong if wrong else 0.0)
+    return 100 / right, -100.0
+
+
+def to_gift(quiz: Quiz, multi_scoring: str = "all-or-nothing") -> str:
     out = [f"// {quiz.title}", f"$CATEGORY: {gift_escape(quiz.title)}", ""]
     for k, item in enumerate(quiz.items, 1):
         where = f"任务{item.task}" if item.task is not None else item.section
@@ -168,8 +195,8 @@ def to_gift(quiz: Quiz) -> str:
         if item.kind == "single":
             answers = [("=" if o in item.answer else "~") + gift_escape(o) for o in item.options]
         elif item.kind == "multi":
-            right = _weight(100 / len(item.answer))
-            answers = [f"~%{right if o in item.answer else '-100'}%{gift_escape(o)}" for o in item.options]
+            right, wrong = (_weight(w) for w in multi_weights(len(item.options), len(item.answer), multi_scoring))
+            answers = [f"~%{right if o in item.answer else wrong}%{gift_escape(o)}" for o in item.options]
         elif item.kind == "judge":
             answers = ["TRUE" if item.answer == ["正确"] else "FALSE"]
         else:
@@ -204,7 +231,7 @@ def answer_variants(answer: str) -> list[str]:
 
 
 def _weight(value: float) -> str:
-    """Moodle's grade fractions: 50, 33.33333, 25, 20, 16.66667."""
+    """Moodle's grade fractions (its import refuses others): 50, 33.33333, 25, 20, 16.66667, -14.28571."""
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 

@@ -496,31 +496,60 @@ class Checker:
         return out
 
     def _whole_term(self, term: str, quote: str) -> bool:
-        """A name the plan puts in quotes or 《》, or whole jieba words with no verb inside and no
-        noun glued on either side (“能力现代化” is cut from “治理能力现代化”)."""
+        """A name the plan puts in quotes or 《》, or a noun phrase that reads as a whole in the quote:
+        whole jieba words at both ends, no verb inside, no noun glued on either side, not cut from a
+        quoted name, and nothing of its own phrase left before it (see ``_phrase_prefix``). Fragments
+        this turns away, all once generated: “能力现代化” (治理能力现代化), “科学家命名科普” (以知名科学家命名
+        的科普工作室), “媒体科普” (新媒体科普), “基地年度评估” (双创示范基地年度评估)."""
         if f'"{term}"' in self.plan_canon or f"《{term}》" in self.plan_canon:
             return True
         start = quote.find(term)
         if start == -1:
             return False
-        tagged, pos, inside, before, after = self.tokenizer.tagged(quote), 0, [], None, None
-        bounds = set()
-        for word, tag in tagged:
-            end = pos + len(word)
-            bounds |= {pos, end}
-            if end <= start:
+        if any(a < start and start + len(term) <= b and quote[a:b] != term
+               for a, b in ((m.start() + 1, m.end() - 1) for m in re.finditer(r'"[^"]+"', quote))):
+            return False  # a piece of a quoted name ("我为科技工作者办实事")
+        words, pos, inside, before, after = [], 0, [], None, None
+        for word, tag in self.tokenizer.tagged(quote):
+            words.append((pos, word, tag))
+            pos += len(word)
+        bounds = {p for p, _, _ in words} | {pos}
+        if start not in bounds or start + len(term) not in bounds:
+            return False
+        for p, word, tag in words:
+            if p + len(word) <= start:
                 before = (word, tag)
-            elif pos >= start + len(term):
+            elif p >= start + len(term):
                 after = after or (word, tag)
             else:
                 inside.append(tag)
-            pos = end
-        if start not in bounds or start + len(term) not in bounds:
-            return False
         if len(inside) > 1 and any(t == "v" for t in inside):
             return False
         nounish = {"n", "vn", "nz", "nt", "nr", "ns", "an", "j"}
-        return not (before and before[1] in nounish) and not (after and after[1] in nounish and inside[-1] != "v")
+        if (before and before[1] in nounish) or (after and after[1] in nounish and inside[-1] != "v"):
+            return False
+        return not self._modified(words[:[p for p, _, _ in words].index(start)])
+
+    @staticmethod
+    def _modified(words: list[tuple[int, str, str]]) -> bool:
+        """Do the words before a term modify it, so that the term is cut from a longer noun phrase?
+        An adjective, time, place or distinguishing word just before it (新|媒体科普, 青年|科学家峰会,
+        前沿|科技体验基地, 重大|风险方面); or, in a list, a verb just before it that is no predicate: the
+        earlier items are nouns only (院士、知名|科学家…), or start with that same word (治理体系和治理|能力现代化).
+        A verb before it in a list of verb phrases is fine (凝练…议题、组织开展|决策咨询活动)."""
+        if not words:
+            return False
+        _, word, tag = words[-1]
+        if tag in ("a", "b", "t", "s", "z"):
+            return True
+        if not tag.startswith("v") or len(words) < 2 or words[-2][1] not in ("、", "和", "与", "及", "或", "以及"):
+            return False
+        earlier = []
+        for _, w, t in reversed(words[:-2]):
+            if t[:1] in ("x", "u", "p", "c") or w == "等":
+                break
+            earlier.insert(0, (w, t))
+        return bool(earlier) and (earlier[0][0] == word or not any(t.startswith("v") and t != "vn" for _, t in earlier))
 
     def _task_options(self, item: QuizItem) -> list[int]:
         if item.kind not in ("single", "multi") or not item.options:

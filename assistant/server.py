@@ -489,11 +489,13 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         return await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
 
     @app.post("/api/quiz/export", tags=["出题"], summary="出题并导出为 md/json/csv/xlsx/gift/aiken 文件")
-    async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md"):
+    async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md",
+                          multi_scoring: Literal["all-or-nothing", "partial"] = "all-or-nothing"):
+        """``multi_scoring`` (GIFT only): how Moodle scores multiple-choice items, as ``assistant quiz --multi-scoring``."""
         from .export import FORMATS, export
 
         made = await make_quiz(body)
-        data = export(made, format)
+        data = export(made, format, multi_scoring=multi_scoring)
         ext, mime = FORMATS[format]
         name = f"quiz-{made.seed}.{ext}"
         return Response(data.encode("utf-8") if isinstance(data, str) else data, media_type=mime,

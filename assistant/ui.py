@@ -24,8 +24,12 @@ INTRO = ("### 规划助手\n中国科协事业发展“十四五”规划（2021
          "或哪一部分（一–十），点击引用可查看原文。规划没有写到的内容，助手会直接说明。")
 
 
-def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int | None = None) -> str:
-    """A task or section's full text as HTML, the quoted span (corpus offsets) in <mark>."""
+def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int | None = None,
+              fold: bool = False) -> str:
+    """A task or section's full text as HTML, the quoted span (corpus offsets) in <mark>.
+
+    ``fold``: in a panel the reader can fold away (open at first), as the cited text under an answer is.
+    """
     try:
         node = plan.node(node_id)
     except KeyError:
@@ -39,6 +43,9 @@ def node_html(plan, node_id: str, quote_start: int | None = None, quote_end: int
                 + html.escape(text[b:]))
     else:
         body = html.escape(text)
+    if fold:
+        return (f'<details class="plan-text cited" open><summary><h3>{html.escape(head)}</h3></summary>'
+                f'<p>{body}</p></details>')
     return f'<div class="plan-text"><h3>{html.escape(head)}</h3><p>{body}</p></div>'
 
 
@@ -101,7 +108,8 @@ def build_ui(bot, store) -> gr.Blocks:
         # the quoted sentences only: a task's title is cited too, but highlighting it shows nothing
         cites = [c for c in answer.citations if c.quote and not c.is_title]
         choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
-        return cites, gr.update(choices=choices, value=None, visible=bool(choices))
+        # the first quote is shown at once (below), so its chip is the one marked
+        return cites, gr.update(choices=choices, value="0" if choices else None, visible=bool(choices))
 
     def respond(message, history, conversation, cites, ids):
         history = list(history or [])
@@ -140,14 +148,14 @@ def build_ui(bot, store) -> gr.Blocks:
             pass  # counted in /api/health; this answer takes no feedback
         history[-1] = {"role": "assistant", "content": answer_message(answer)}
         cites, chips = chips_for(answer)
-        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end) if cites else ""  # a quote, not a title
+        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end, fold=True) if cites else ""  # a quote, not a title
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
 
     def open_citation(choice, cites):
         if choice is None or not cites:
             return gr.update()
         c = cites[int(choice)]
-        return gr.update(value=node_html(plan, c.node_id, c.start, c.end), visible=True)
+        return gr.update(value=node_html(plan, c.node_id, c.start, c.end, fold=True), visible=True)
 
     def like(data: gr.LikeData, ids):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -233,7 +241,7 @@ def build_quiz_tab(bot) -> None:
     task_choices = [(t.label, t.task) for t in plan.tasks]
     part_choices = [("（不限）", "")] + [(p.label, p.numeral) for p in plan.parts]
 
-    def generate(tasks, part, kinds, n, seed):
+    def generate(tasks, part, kinds, n, seed, multi_scoring="all-or-nothing"):
         if not tasks and not part:
             return "请至少选择一项任务或一个部分。", gr.update(value=None, visible=False)
         if not kinds:
@@ -250,12 +258,12 @@ def build_quiz_tab(bot) -> None:
         folder = Path(tempfile.mkdtemp(prefix="guihua-quiz-"))
         files = []
         for fmt, (ext, _) in FORMATS.items():
-            data = export(quiz, fmt)
+            data = export(quiz, fmt, multi_scoring=multi_scoring)
             path = folder / f"quiz-{quiz.seed}.{ext}"
             path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
             files.append(str(path))
         head = f"（种子 {quiz.seed}：相同的范围、题型、数量和种子会得到相同的题目。）"
-        preview = (f"> {quiz.notice}\n\n" if quiz.notice else "") + head + "\n\n" + export(quiz, "md")
+        preview = head + "\n\n" + export(quiz, "md")  # the Markdown carries the notice, if any, under its title
         return preview, gr.update(value=files, visible=True)
 
     gr.Markdown("为培训出题：每道题都有答案、解析和规划原文出处；答案都能在所引原文中核对。")
@@ -269,9 +277,11 @@ def build_quiz_tab(bot) -> None:
             # a text box, not gr.Number: a number box shows (and sends) 0 when left empty
             seed = gr.Textbox("", label="随机种子（可选，留空则随机）", placeholder="留空则随机",
                               max_lines=1, elem_id="quiz-seed")
+            scoring = gr.Radio([("选错任一项即0分", "all-or-nothing"), ("按选对的项给分（全选得0分）", "partial")],
+                               value="all-or-nothing", label="多选题计分（Moodle GIFT）", elem_id="quiz-multi-scoring")
             go = gr.Button("生成题目", variant="primary", elem_id="quiz-go")
             files = gr.File(label="下载（Markdown、JSON、CSV、Excel、Moodle GIFT、Aiken）", file_count="multiple",
                             visible=False, elem_id="quiz-files")
         with gr.Column(scale=2, min_width=300):
             preview = gr.Markdown(elem_id="quiz-preview")
-    go.click(generate, [tasks, part, kinds, n, seed], [preview, files])
+    go.click(generate, [tasks, part, kinds, n, seed, scoring], [preview, files])

@@ -106,6 +106,22 @@ def parse_gift(text: str) -> list[dict]:
     return questions
 
 
+# Moodle's answer grades (question_bank::fraction_options_full, as percentages): its GIFT import refuses
+# any other weight unless "nearest grade" is chosen on import; negative weights are the same list negated.
+MOODLE_GRADES = [100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
+                 14.28571, 12.5, 11.11111, 10, 5, 0]
+
+
+def is_moodle_grade(weight: float) -> bool:
+    return any(abs(abs(weight) - g) < 1e-6 for g in MOODLE_GRADES)
+
+
+def moodle_multi_score(answers: list[tuple], ticked: set[str]) -> float:
+    """How Moodle marks a multiple-answer multichoice question: the ticked options' percentages added up,
+    kept between 0 and 100."""
+    return min(100.0, max(0.0, sum(w for a, w, _ in answers if a in ticked)))
+
+
 def parse_aiken(text: str) -> list[dict]:
     """[{question, options: {letter: text}, answer: letter}]"""
     questions, current = [], None

@@ -127,6 +127,7 @@ def test_widget_on_a_third_party_page_answers_with_citations(browser, live, tmp_
         assert widget.locator("textarea").evaluate("e => getComputedStyle(e).fontSize") == "15px"
         assert "Times" not in reply.evaluate("e => getComputedStyle(e).fontFamily")
         assert widget.locator(".panel").evaluate("e => getComputedStyle(e).outlineStyle") == "none"
+        reply.locator(".chips").evaluate("e => e.scrollIntoView({block: 'center'})")  # picture: answer, quotes
         page.screenshot(path=str(shots / "widget.png"))
 
         # a reload continues the same conversation: history shown, follow-up understood
@@ -154,6 +155,106 @@ def test_widget_on_a_phone(browser, live, tmp_path, shots):
         reply = _ask(widget, "哪些任务涉及乡村振兴？", 1)
         assert reply.locator(".chip").all_inner_texts() == ["任务11", "任务19"]
         page.screenshot(path=str(shots / "widget-phone.png"))
+        context.close()
+    finally:
+        site.close()
+
+
+# The widget's own boxes at a phone's width: every visible element of the shadow root, clipped to the
+# scrolling log for what lies inside it (a message scrolled away is not "under the header").
+WIDGET_BOXES = """host => {
+  const root = host.shadowRoot, log = root.querySelector('.log').getBoundingClientRect();
+  const box = (e, name) => {
+    let r = e.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0 || getComputedStyle(e).visibility === 'hidden') return null;
+    let {left, right, top, bottom} = r;
+    if (e.closest('.log') && !e.classList.contains('log')) {
+      top = Math.max(top, log.top); bottom = Math.min(bottom, log.bottom);
+      if (bottom <= top) return null;
+    }
+    return {name, left, right, top, bottom, el: e};
+  };
+  const pick = sel => [...root.querySelectorAll(sel)].map(e => box(e, sel + (e.className ? '.' + e.className : '')))
+                                                    .filter(Boolean);
+  const all = [...root.querySelectorAll('*')].filter(e => e.tagName !== 'STYLE').map(e => box(e, e.tagName));
+  const wide = all.filter(Boolean).filter(b => b.left < -0.5 || b.right > innerWidth + 0.5).map(b => b.name);
+  const parts = ['.bubble', 'header', 'header h2', '.close', '.log', 'form', 'textarea', '.send', '.msg',
+                 '.msg > .text', '.chips', '.cited'].flatMap(pick);
+  const overlaps = [];
+  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+    const a = parts[i], b = parts[j];
+    if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      overlaps.push([a.name, b.name]);
+  }
+  const l = root.querySelector('.log');
+  return {wide, overlaps, logOverflow: l.scrollWidth - l.clientWidth,
+          pageWidth: document.documentElement.scrollWidth};
+}"""
+
+
+def _cited_quotes(citations: list[dict]) -> list[str]:
+    """What the widget must highlight: each cited place's quoted sentences (its title only when nothing else)."""
+    by_marker: dict[str, list[str]] = {}
+    for c in citations:
+        if c["quote"] and c["quote"] not in by_marker.setdefault(c["marker"], []):
+            by_marker[c["marker"]].append(c["quote"])
+    out = []
+    for marker, quotes in by_marker.items():
+        title = next(c["label"] for c in citations if c["marker"] == marker).split(" ", 1)[-1]
+        out += [q for q in quotes if q != title] or quotes
+    return out
+
+
+def test_widget_on_a_phone_fits_and_shows_the_cited_text_under_the_answer(browser, live, tmp_path, shots, plan):
+    site = _site(tmp_path, f"{live.url}/widget.js")
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True,
+                                      device_scale_factor=2)
+        page = context.new_page()
+        page.goto(site.url + "/index.html")
+        widget = _open_widget(page)
+        host = page.locator("guihua-chat-widget")
+        empty = host.evaluate(WIDGET_BOXES)
+        assert empty["overlaps"] == [] and empty["wide"] == [], empty
+        with page.expect_response(lambda r: r.url.endswith("/api/chat") and r.request.method == "POST") as sent:
+            reply = _ask(widget, "如何提升科普能力？", 1)
+        citations = sent.value.json()["citations"]
+        # the layout fits: no element wider than the phone, nothing drawn over anything else
+        layout = host.evaluate(WIDGET_BOXES)
+        assert layout["overlaps"] == [], layout["overlaps"]
+        assert layout["wide"] == [] and layout["logOverflow"] <= 0 and layout["pageWidth"] <= 390, layout
+        # the answer's "- " lines are a list, and the heading after it a line of its own
+        heading = reply.locator(".text p", has_text="相关内容：")
+        assert heading.count() == 1 and heading.evaluate("e => e.closest('li') === null")
+        assert reply.locator(".text li").count() >= 2
+        # the cited text is right under the answer, open, and highlights exactly the quoted sentences
+        panel = reply.locator("details.cited")
+        assert panel.count() == 1 and panel.evaluate("e => e.open")
+        marks = panel.locator("mark")
+        assert marks.all_inner_texts() == _cited_quotes(citations)
+        assert all(m in plan.text for m in marks.all_inner_texts())  # verbatim from the plan
+        marks.first.scroll_into_view_if_needed()
+        text = reply.locator(".text").bounding_box()
+        first = marks.first.bounding_box()
+        assert 0 <= first["y"] - (text["y"] + text["height"]) < 780, (text, first)  # within one screen
+        page.screenshot(path=str(shots / "widget-phone-cited.png"))
+        # the reader folds it and unfolds it
+        panel.locator("summary").click()
+        assert not panel.evaluate("e => e.open") and not marks.first.is_visible()
+        panel.locator("summary").click()
+        assert panel.evaluate("e => e.open") and marks.first.is_visible()
+        # a chip unfolds the panel at its task; the same chip again folds it
+        panel.locator("summary").click()
+        chip = reply.locator(".chip").first
+        chip.click()
+        assert panel.evaluate("e => e.open") and chip.get_attribute("aria-expanded") == "true"
+        assert reply.locator(".quote.focus b").inner_text().startswith(chip.inner_text())
+        chip.click()
+        assert not panel.evaluate("e => e.open") and chip.get_attribute("aria-expanded") == "false"
+        chip.click()
+        layout = host.evaluate(WIDGET_BOXES)
+        assert layout["overlaps"] == [] and layout["wide"] == [], layout
         context.close()
     finally:
         site.close()
@@ -235,7 +336,8 @@ def test_web_ui_chat_citation_viewer_and_feedback(browser, live, shots, plan):
 
 
 def test_web_ui_on_a_phone(browser, live, shots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
     page = context.new_page()
     page.goto(live.url + "/")
     page.locator("#question textarea").fill("一共有多少项任务？")
@@ -330,7 +432,8 @@ def test_the_viewer_highlights_the_quote_of_the_chosen_citation(browser, live, b
 
 
 def test_on_a_phone_the_cited_text_is_right_under_the_answer(browser, live, shots):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
     page = context.new_page()
     page.goto(live.url + "/")
     page.locator("#examples").wait_for(state="visible", timeout=10_000)  # an empty chat offers examples
@@ -341,8 +444,16 @@ def test_on_a_phone_the_cited_text_is_right_under_the_answer(browser, live, shot
     top = mark.bounding_box()["y"]
     assert 0 <= top - bottom < 844, (bottom, top)  # within one screen below the answer
     assert not page.locator("#examples").is_visible()  # examples only on an empty chat
+    assert page.locator("#citations input").first.is_checked()  # the chip of the quote shown is marked
     question = page.locator("#question").bounding_box()
     assert question["y"] > top  # the input comes after the cited text
+    # the reader folds the cited text away and unfolds it again
+    page.locator("#viewer summary").click()
+    page.wait_for_function("!document.querySelector('#viewer details').open")
+    assert not mark.is_visible()
+    page.locator("#viewer summary").click()
+    page.wait_for_function("document.querySelector('#viewer details').open")
+    assert mark.is_visible() and page.evaluate(OVERLAP, ["#viewer", "#question"]) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.wait_for_timeout(1000)
     page.screenshot(path=str(shots / "ui-phone-citation.png"), full_page=True)

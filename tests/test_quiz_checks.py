@@ -256,6 +256,45 @@ def test_a_which_task_term_cut_from_a_longer_term(maker):
     rejected(maker, replace(item, stem=item.stem.replace("全国科普日活动", "全国科普日")), "fragment")
 
 
+# Terms cut across a phrase that the offline writer proposed and main's checker let through (quiz --part 六
+# --seed 3 asked “科学家命名科普”, from 以院士、知名科学家命名科普和科学传播专家工作室), with the phrase each is cut from.
+FRAGMENTS = {17: ["科学家命名科普"], 25: ["能力现代化"], 21: ["媒体科普"], 16: ["科学家峰会"], 20: ["科技体验基地"],
+             4: ["科技工作者办实事"], 3: ["风险方面"]}
+
+
+def writer_items(maker, task: int):
+    """Every "which task" item the offline writer proposes for a task, before any check (as a quiz on its
+    part asks them)."""
+    import random
+
+    from assistant.quizgen import ItemWriter
+
+    node = maker.plan.task(task)
+    scope = maker.plan.part_of(node).tasks
+    return [i for i in ItemWriter(maker.analysis, random.Random(0), scope).candidates(node, "single")
+            if i.template == "single.which_task"]
+
+
+@pytest.mark.parametrize("task, terms", sorted(FRAGMENTS.items()))
+def test_which_task_terms_cut_across_a_phrase_are_rejected(maker, task, terms):
+    proposed = {quoted_term(i): i for i in writer_items(maker, task)}
+    for term in terms:
+        assert term in proposed, sorted(proposed)  # the real item, as the writer makes it
+        rejected(maker, proposed[term], "fragment")
+    kept = [t for t, i in proposed.items() if not maker.checker.check(i)]
+    assert kept, "every which-task item of the task was rejected"  # whole terms still pass
+
+
+def test_quizzes_ask_no_which_task_fragment(maker):
+    asked = {quoted_term(i) for part in "三四五六七" for seed in (1, 2, 3, 5)
+             for i in maker.make(part=part, n=20, kinds="single", seed=seed).items if i.template == "single.which_task"}
+    assert len(asked) > 40 and not asked & {t for ts in FRAGMENTS.values() for t in ts}
+
+
+def quoted_term(item) -> str:
+    return item.stem.split("“", 1)[1].split("”", 1)[0]
+
+
 # --- a quiz: one item a sentence -----------------------------------------------------------------------
 def test_two_items_on_one_sentence_are_caught(maker, items):
     pair = next(((a, b) for k, a in enumerate(items) for b in items[:k]

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from openpyxl import load_workbook
 
-from quiz_formats import parse_aiken, parse_gift
+from quiz_formats import moodle_multi_score, parse_aiken, parse_gift
 
 TIMEOUT = 120
 
@@ -73,6 +73,24 @@ def test_files_gift_and_xlsx(run, tmp_path):
     p = run("quiz", "--task", "19", "-n", "6", "--seed", "1", "--format", "xlsx", "-o", str(xlsx))
     assert p.returncode == 0
     assert load_workbook(io.BytesIO(xlsx.read_bytes())).active.max_row == 7
+
+
+def test_gift_multi_scoring_option(run):
+    scored = {}
+    for scoring in ("all-or-nothing", "partial"):
+        p = run("quiz", "--part", "六", "-n", "8", "--kinds", "multi", "--seed", "3", "--format", "gift",
+                "--multi-scoring", scoring)
+        assert p.returncode == 0
+        scored[scoring] = [q["answers"] for q in parse_gift(text(p))]
+    assert len(scored["partial"]) == 8
+    for strict, partial in zip(scored["all-or-nothing"], scored["partial"]):
+        assert [a for a, _, _ in strict] == [a for a, _, _ in partial]  # the same item, other weights
+        every = {a for a, _, _ in partial}
+        assert moodle_multi_score(partial, every) == pytest.approx(0, abs=0.01) and moodle_multi_score(strict, every) == 0
+        assert sum(w for _, w, _ in partial) == pytest.approx(0, abs=0.01)
+        assert all(w == -100 for _, w, _ in strict if w < 0)
+    p = run("quiz", "--task", "19", "--format", "gift", "--multi-scoring", "half")
+    assert p.returncode == 2 and "all-or-nothing" in p.stderr.decode() and "partial" in p.stderr.decode()
 
 
 def test_aiken_says_what_it_leaves_out(run):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from assistant.errors import InputError
 from assistant.export import COLUMNS, FORMATS, export, skipped
 from assistant.quizmodels import Quiz, QuizItem
-from quiz_formats import parse_aiken, parse_gift
+from quiz_formats import is_moodle_grade, moodle_multi_score, parse_aiken, parse_gift
 from quiz_helpers import maker  # noqa: F401  (a fixture)
 
 
@@ -57,6 +57,53 @@ def test_gift_reads_back_item_for_item(quiz):
         else:
             assert q["type"] == "shortanswer" and q["answers"][0][0] == item.answer[0]
             assert all(w == 100 for _, w, _ in q["answers"])
+
+
+def check_multi_scoring(parsed: list[dict], items: list[QuizItem], scoring: str) -> int:
+    """Every multiple-choice item's GIFT weights do what ``scoring`` promises in Moodle; returns how many."""
+    multis = [(q, i) for q, i in zip(parsed, items) if i.kind == "multi"]
+    for q, item in multis:
+        weights = {a: w for a, w, _ in q["answers"]}
+        right, wrong = [weights[a] for a in item.answer], [w for a, w in weights.items() if a not in item.answer]
+        k, n = len(right), len(weights)
+        assert q["type"] == "multichoice_multiple" and all(is_moodle_grade(w) for w in weights.values()), weights
+        assert sum(right) == pytest.approx(100, abs=0.01) and all(w == pytest.approx(100 / k, abs=1e-4) for w in right)
+        assert moodle_multi_score(q["answers"], set(item.answer)) == pytest.approx(100, abs=0.01)
+        one_wrong = set(item.answer) | {next(a for a in weights if a not in item.answer)}
+        if scoring == "partial":
+            assert all(w == pytest.approx(-100 / (n - k), abs=1e-4) for w in wrong)
+            assert sum(weights.values()) == pytest.approx(0, abs=0.01)  # ticking every option scores 0
+            assert moodle_multi_score(q["answers"], set(weights)) == pytest.approx(0, abs=0.01)  # 5 decimals
+            assert moodle_multi_score(q["answers"], {item.answer[0]}) == pytest.approx(100 / k, abs=0.01)
+            assert moodle_multi_score(q["answers"], one_wrong) == pytest.approx(100 - 100 / (n - k), abs=0.01)
+        else:
+            assert wrong and all(w == -100 for w in wrong)
+            assert moodle_multi_score(q["answers"], one_wrong) == 0  # one wrong tick and the item scores 0
+            assert moodle_multi_score(q["answers"], set(weights)) == pytest.approx(0, abs=0.01)  # 5 decimals
+    return len(multis)
+
+
+@pytest.mark.parametrize("scoring", ["all-or-nothing", "partial"])
+def test_gift_multiple_answer_scoring(maker, scoring):
+    counted = 0
+    for part, seed in (("六", 11), ("三", 5), ("九", 3)):
+        quiz = maker.make(part=part, n=16, kinds=("multi",), seed=seed)
+        counted += check_multi_scoring(parse_gift(export(quiz, "gift", multi_scoring=scoring)), quiz.items, scoring)
+    assert counted >= 20
+
+
+def test_gift_partial_scoring_for_every_shape_of_item():
+    """k right of n options, for every n the exporter writes (up to six): weights Moodle accepts, summing to 0."""
+    items = [QuizItem("multi", f"题{n}-{k}", [f"选项{j}" for j in range(n)], [f"选项{j}" for j in range(k)],
+                      "x", 19, "六", "原文", label="任务19 x") for n in range(3, 7) for k in range(2, n)]
+    for scoring in ("partial", "all-or-nothing"):
+        assert check_multi_scoring(parse_gift(export(items, "gift", multi_scoring=scoring)), items, scoring) == 10
+
+
+def test_an_unknown_multi_scoring_lists_the_allowed_ones(quiz):
+    with pytest.raises(InputError) as e:
+        export(quiz, "gift", multi_scoring="half")
+    assert "all-or-nothing" in str(e.value) and "partial" in str(e.value) and "half" in e.value.message_zh
 
 
 def test_gift_escapes_its_special_characters():

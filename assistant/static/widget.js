@@ -59,15 +59,23 @@
     ".log{flex:1;overflow-y:auto;padding:12px;background:#f7f7f8;}",
     ".msg{margin:8px 0;padding:8px 11px;border-radius:10px;max-width:92%;white-space:pre-wrap;word-break:break-word;}",
     ".user{background:#c8102e;color:#fff;margin-left:auto;}",
+    ".bot .text{white-space:normal;}",
+    ".text p{margin:0 0 4px;}.text ul{margin:0 0 4px;padding-left:18px;}.text li{margin:2px 0;}",
     ".bot{background:#fff;border:1px solid #e5e7eb;}",
     ".bot.error{border-color:#f59e0b;background:#fffbeb;}",
     ".notice{font-size:13px;color:#92400e;margin-top:4px;}",
     ".chips{display:flex;flex-wrap:wrap;gap:6px;margin-top:6px;white-space:normal;}",
     ".chip{all:unset;cursor:pointer;font-size:13px;padding:1px 9px;border-radius:999px;background:#fde8ec;color:#9f1239;border:1px solid #fecdd3;}",
     ".chip[aria-expanded=true]{background:#9f1239;color:#fff;}",
-    ".quote{font-size:13px;color:#374151;background:#f3f4f6;border-left:3px solid #c8102e;padding:6px 8px;margin-top:6px;white-space:normal;}",
+    // the cited text sits under its answer, in a panel the reader folds and unfolds
+    ".cited{margin-top:8px;border-top:1px solid #e5e7eb;padding-top:6px;white-space:normal;}",
+    ".cited summary{cursor:pointer;font-size:13px;color:#9f1239;font-weight:600;list-style-position:inside;}",
+    ".cited summary:focus-visible{outline:3px solid #2563eb;outline-offset:2px;}",
+    ".quote{font-size:13px;color:#374151;background:#f3f4f6;border-left:3px solid #c8102e;padding:6px 8px;margin-top:6px;}",
+    ".quote.focus{border-left-color:#2563eb;background:#eef2ff;}",
     ".quote b{display:block;color:#9f1239;font-weight:600;}",
     ".quote q{display:block;margin-top:3px;quotes:'“' '”';}",
+    ".quote mark{background:#fde68a;color:inherit;padding:1px 0;}",
     "form{display:flex;gap:8px;padding:10px;border-top:1px solid #e5e7eb;background:#fff;}",
     "textarea{all:unset;flex:1;font-size:15px;min-height:40px;max-height:96px;padding:8px 10px;border:1px solid #d1d5db;border-radius:8px;white-space:pre-wrap;overflow-y:auto;}",
     ".send{all:unset;cursor:pointer;background:#c8102e;color:#fff;padding:0 16px;border-radius:8px;font-size:15px;}",
@@ -75,7 +83,9 @@
     ".typing{color:#6b7280;font-size:13px;}",
     "@media (max-width:520px){textarea{font-size:16px;}",  // under 16px iOS Safari zooms the page on focus
     ".panel{left:0;right:0;bottom:0;top:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0;}",
-    ".bubble{bottom:14px;" + (left ? "left" : "right") + ":14px;}}"
+    ".bubble{bottom:14px;" + (left ? "left" : "right") + ":14px;}",
+    // the open panel fills the screen and has its own close button: the bubble would sit on the send button
+    ".bubble[aria-expanded=true]{display:none;}}"
   ].join("");
 
   // A custom element no page stylesheet targets; inline !important outranks even the page's
@@ -111,41 +121,88 @@
     return e;
   }
 
+  // Under an answer: one chip per cited task or part, then a foldable panel with every sentence quoted
+  // from each (highlighted). A fresh answer shows it open; a chip unfolds the panel at its task, a
+  // second click on the same chip folds it again.
+  function citedPanel(groups, open) {
+    var wrap = el("div", "citing");
+    var chips = el("div", "chips");
+    var details = el("details", "cited");
+    var summary = el("summary", null, "引用原文（" + groups.map(function (g) { return g.name; }).join("、") + "）");
+    details.appendChild(summary);
+    details.open = !!open;
+    var focused = null;
+    groups.forEach(function (g) {
+      var quote = el("div", "quote");
+      quote.appendChild(el("b", null, g.label));
+      g.quotes.forEach(function (q) {
+        var line = el("q");
+        line.appendChild(el("mark", null, q));
+        quote.appendChild(line);
+      });
+      details.appendChild(quote);
+      var chip = el("button", "chip", g.name);
+      chip.type = "button";
+      chip.title = g.label;
+      chip.setAttribute("aria-expanded", "false");
+      chip.addEventListener("click", function () {
+        var again = focused === chip && details.open;
+        chips.querySelectorAll(".chip").forEach(function (x) { x.setAttribute("aria-expanded", "false"); });
+        details.querySelectorAll(".quote").forEach(function (x) { x.classList.remove("focus"); });
+        focused = null;
+        if (again) { details.open = false; return; }
+        focused = chip;
+        chip.setAttribute("aria-expanded", "true");
+        quote.classList.add("focus");
+        details.open = true;
+        if (quote.scrollIntoView) quote.scrollIntoView({ block: "nearest" });
+      });
+      chips.appendChild(chip);
+    });
+    details.addEventListener("toggle", function () {
+      if (!details.open && focused) { focused.setAttribute("aria-expanded", "false"); focused = null; }
+    });
+    wrap.appendChild(chips);
+    wrap.appendChild(details);
+    return wrap;
+  }
+
+  // An answer's "- " lines as a list, every other line as its own paragraph (so "相关内容：" after a
+  // list is a heading of its own, not part of the last bullet); all text as text, never HTML.
+  function answerText(text) {
+    var out = el("div", "text"), list = null;
+    text.split("\n").forEach(function (line) {
+      if (line.indexOf("- ") === 0) {
+        if (!list) list = out.appendChild(el("ul"));
+        list.appendChild(el("li", null, line.slice(2)));
+        return;
+      }
+      list = null;
+      if (line.trim()) out.appendChild(el("p", null, line));
+    });
+    return out;
+  }
+
   function render(m) {
-    var box = el("div", "msg " + (m.role === "user" ? "user" : "bot") + (m.error ? " error" : ""), m.text);
+    var box = el("div", "msg " + (m.role === "user" ? "user" : "bot") + (m.error ? " error" : ""));
+    box.appendChild(m.role === "user" ? el("div", "text", m.text) : answerText(m.text || ""));
     if (m.notice) box.appendChild(el("div", "notice", m.notice));
-    // one chip per cited task or part; opening it shows every sentence quoted from there
     var groups = [], byMarker = {};
     (m.citations || []).forEach(function (c) {
       if (!c.quote) return;
-      if (!byMarker[c.marker]) { byMarker[c.marker] = { marker: c.marker, label: c.label, quotes: [] }; groups.push(byMarker[c.marker]); }
+      if (!byMarker[c.marker]) {
+        byMarker[c.marker] = { name: c.marker.replace(/^\[|\]$/g, ""), label: c.label, quotes: [] };
+        groups.push(byMarker[c.marker]);
+      }
       if (byMarker[c.marker].quotes.indexOf(c.quote) < 0) byMarker[c.marker].quotes.push(c.quote);
     });
-    if (groups.length) {
-      var chips = el("div", "chips");
-      var quote = null;
-      groups.forEach(function (g) {
-        var chip = el("button", "chip", g.marker.replace(/^\[|\]$/g, ""));
-        chip.type = "button";
-        chip.title = g.label;
-        chip.setAttribute("aria-expanded", "false");
-        chip.addEventListener("click", function () {
-          var open = chip.getAttribute("aria-expanded") === "true";
-          chips.querySelectorAll(".chip").forEach(function (x) { x.setAttribute("aria-expanded", "false"); });
-          if (quote) { quote.remove(); quote = null; }
-          if (!open) {
-            chip.setAttribute("aria-expanded", "true");
-            quote = el("div", "quote");
-            quote.appendChild(el("b", null, g.label));
-            g.quotes.forEach(function (q) { quote.appendChild(el("q", null, q)); });
-            box.appendChild(quote);
-            if (quote.scrollIntoView) quote.scrollIntoView({ block: "nearest" });
-          }
-        });
-        chips.appendChild(chip);
-      });
-      box.appendChild(chips);
-    }
+    // a task's title is cited when the whole task is meant; beside its quoted sentences it shows nothing
+    groups.forEach(function (g) {
+      var title = g.label.slice(g.label.indexOf(" ") + 1);  // "任务19 实施…工程" → "实施…工程"
+      var sentences = g.quotes.filter(function (q) { return q !== title; });
+      if (sentences.length) g.quotes = sentences;
+    });
+    if (groups.length) box.appendChild(citedPanel(groups, m.fresh));
     logEl.appendChild(box);
     logEl.scrollTop = logEl.scrollHeight;
     return box;
@@ -204,7 +261,7 @@
       if (timer) clearTimeout(timer);
       typing.remove();
       if (!m.error) { memory.messages.push(m); save(); }
-      render(m);
+      render(Object.assign({ fresh: true }, m));  // kept without "fresh": a reload shows the panels folded
       busy = false;
       sendBtn.disabled = false;
       input.focus();
