@@ -42,6 +42,7 @@ ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
+_SOURCE = re.compile(r"(?:出自|见)任务(\d{1,3})")
 
 
 def display(text: str, nested: bool = False) -> str:
@@ -96,6 +97,26 @@ def quoted(stem: str) -> list[str]:
             depth -= 1
             if depth == 0:
                 out.append(stem[start:i])
+    return out
+
+
+def attributions(text: str) -> list[tuple[str, int]]:
+    """The (quoted text, task number) pairs an explanation states as “…”出自任务N or “…”见任务N.
+
+    >>> attributions("“建设‘科普中国’”出自任务23；“办好科技周”见任务20。")
+    [('建设‘科普中国’', 23), ('办好科技周', 20)]
+    """
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            m = _SOURCE.match(text, i + 1) if depth == 0 else None
+            if m:
+                out.append((text[start:i], int(m.group(1))))
     return out
 
 
@@ -238,7 +259,22 @@ class Checker:
         if problems:
             return problems
         check = {"blank": self._check_blank, "judge": self._check_judge}.get(item.kind, self._check_choice)
-        return check(item, node)
+        return check(item, node) + self._attribution_problems(item)
+
+    def _attribution_problems(self, item: QuizItem) -> list[str]:
+        """Every “…”出自任务N of the explanation must be true: the text occurs in task N (a trainer reads
+        the key to the learners; "其余三项分别出自任务6、任务1" in another order than the options misleads)."""
+        out = []
+        for text, task in attributions(item.explanation):
+            if not 1 <= task <= self.plan.task_count or canon(text) not in canon(self.plan.task(task).text):
+                out.append(f"the explanation says {text!r} comes from task {task}, which does not contain it")
+        listed = re.search(r"分别(?:出自|见)((?:任务\d{1,3}[、，和及与]?)+)", item.explanation)
+        if listed:  # by position: the options that are not the answer, in the options' order
+            wrong = [o for o in item.options if o not in item.answer]
+            for text, task in zip(wrong, (int(x) for x in re.findall(r"\d+", listed.group(1)))):
+                if not 1 <= task <= self.plan.task_count or canon(text) not in canon(self.plan.task(task).text):
+                    out.append(f"the explanation says {text!r} comes from task {task}, which does not contain it")
+        return out
 
     def facts(self, item: QuizItem) -> list[str]:
         """What an item tests, as plan text: the blank's word, the correct options, the statement

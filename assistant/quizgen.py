@@ -195,12 +195,13 @@ class ItemWriter:
             wrong = self._foreign_clauses(node, clause.text, 3)
             if len(wrong) < 3:
                 continue
-            options = [clause.text] + [c.text for c in wrong]
-            self.rng.shuffle(options)
-            options = [display(o, nested=True) for o in options]
+            sources = [clause] + wrong
+            self.rng.shuffle(sources)
+            options = [display(c.text, nested=True) for c in sources]
             answer = display(clause.text, nested=True)
-            expl = (f"“{answer}”出自{_short(node)}；其余三项分别出自"
-                    + "、".join(_short(c.node) for c in wrong) + "。")
+            # each distractor named with its own text: an exporter may shuffle the options again
+            expl = (f"“{answer}”出自{_short(node)}；" + "；".join(
+                f"“{display(c.text, nested=True)}”出自{_short(c.node)}" for c in sources if c is not clause) + "。")
             for template, form in (("single.belongs", "下列哪一项是{ref}提出的举措？"),
                                    ("single.belongs_option", "下列选项中，属于{ref}内容的是？")):
                 out.append(self._item("single", template, form.format(ref=self.ref(node)), options, [answer], expl,
