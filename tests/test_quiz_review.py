@@ -67,3 +67,40 @@ def test_a_misattributing_explanation_is_rejected(maker, reviewed):
 def test_attributions_are_read_with_nested_quotes():
     assert attributions("“建设‘科普中国’”出自任务23；“办好科技周”见任务20。其他“词”不算。") == [
         ("建设‘科普中国’", 23), ("办好科技周", 20)]
+
+
+# --- 2. a false statement made with a near-synonym (学术交流 → 科技交流) ---------------------------------------
+def review_11(plan):
+    """The review's #11 as it was generated (task 15, seed 9917, item 4)."""
+    from assistant.quizmodels import QuizItem
+
+    quote = next(s.text for s in plan.task(15).sentences if "组织开展学术交流,推动建立有效合作机制" in s.text)
+    return QuizItem("judge", "规划在任务15中要求“组织开展科技交流，推动建立有效合作机制”。此说法对吗？", ["正确", "错误"],
+                    ["错误"], "错误。原文是“组织开展学术交流，推动建立有效合作机制”，题中把“学术交流”换成了“科技交流”"
+                    "（“科技交流”见任务11）。", 15, "五", quote, "judge.requires", label=plan.task(15).label)
+
+
+def test_a_false_statement_with_a_near_modifier_of_the_same_head_is_rejected(maker, plan):
+    problems = maker.checker.check(review_11(plan))
+    assert any("near-synonym" in p for p in problems), problems
+
+
+def test_the_reviewed_quiz_has_no_near_synonym_swap(reviewed):
+    for item in all_items(reviewed):
+        if item.kind == "judge" and item.answer == ["错误"]:
+            assert not ("学术交流" in item.explanation and "科技交流" in item.explanation), item.stem
+
+
+def test_near_modifiers_by_the_thesaurus_and_the_plans_lists(plan):
+    from assistant.quizcheck import near_meaning, near_modifiers
+
+    words = None
+    assert near_modifiers("学术", "科技", "交流", plan.text) and near_modifiers("学术", "科研", "机构", plan.text)
+    # a head shared with modifiers of different kinds stays a real difference
+    assert not near_modifiers("党群", "技术交易", "服务中心", plan.text)
+    assert not near_modifiers("科协", "中国", "特色", plan.text)
+    # a text that lists the two compounds side by side treats them as different things
+    assert not near_modifiers("学术", "科技", "交流", "开展学术交流、科技交流等活动")
+    assert not near_modifiers("学术", "科技", "交流", "推动学术和科技交流")
+    assert near_meaning("学术交流", "科技交流", lambda t: (t,), plan.text)
+    assert not near_meaning("学术交流", "科技交流", words, plan.text)  # without a cut: the old rules only
