@@ -291,6 +291,7 @@ class Checker:
         self.tokenizer = tokenizer
         self.plan_canon = canon(plan.text)
         self._words: dict[str, tuple[str, ...]] = {}
+        synonym_groups(), word_classes()  # the thesaurus, read now rather than during the first quiz
 
     def words(self, text: str) -> tuple[str, ...]:
         """jieba's words of ``text`` (cached: the generator asks about the same sentences often)."""
