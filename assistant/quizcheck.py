@@ -381,10 +381,21 @@ class Checker:
 
     def leaks(self, a: QuizItem, b: QuizItem) -> bool:
         """Does ``b``'s stem or options show the word ``a`` asks the reader to supply?"""
-        if a.kind not in ("blank", "single") or BLANK not in a.stem:
+        if BLANK not in a.stem:
             return False
         shown = canon(b.stem + "".join(b.options))
-        return any(canon(ans) in shown for ans in a.answer)
+        if a.kind in ("blank", "single") and any(canon(ans) in shown for ans in a.answer):
+            return True
+        # the blank's words with a little of its context around them: "积极承接重大科技创新____等咨询评估"
+        # is answered by an option that prints "积极承接重大科技创新战略、政策、规划等咨询评估"
+        found = self._fill(a)
+        if found is None:
+            return False
+        fragment = next(f for f in quoted(a.stem) if BLANK in f).strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+        pre, post = (canon(x) for x in fragment.split(BLANK, 1))
+        right = [canon(x) for x in a.answer]
+        return any(all(r in span for r in right) and (pre[-2:] + span in shown or span + post[:2] in shown)
+                   for span in found[0])
 
     # --- parts ------------------------------------------------------------
     def _node(self, item: QuizItem) -> tuple[Node | None, list[str]]:

@@ -104,3 +104,25 @@ def test_near_modifiers_by_the_thesaurus_and_the_plans_lists(plan):
     assert not near_modifiers("学术", "科技", "交流", "推动学术和科技交流")
     assert near_meaning("学术交流", "科技交流", lambda t: (t,), plan.text)
     assert not near_meaning("学术交流", "科技交流", words, plan.text)  # without a cut: the old rules only
+
+
+# --- 3. one item printing another's answer (#33/#34: a distractor is the sentence #33 blanks) ---------------
+def test_an_option_that_prints_the_sentence_another_item_blanks(maker, reviewed, plan):
+    blank = next(i for i in all_items(reviewed) if i.template == "multi.fill" and "积极承接重大科技创新" in i.stem)
+    other = next(i for i in all_items(reviewed) if i.template.startswith("multi.belongs") and i.task != 24)
+    assert maker.checker.check_quiz([blank, other]) == []
+    sentence = "积极承接重大科技创新战略、政策、规划等咨询评估"
+    assert sentence in plan.task(24).text
+    options = list(other.options)
+    options[next(k for k, o in enumerate(options) if o not in other.answer)] = sentence  # the review's #34 C
+    giving = replace(other, options=options)
+    assert maker.checker.leaks(blank, giving)
+    assert any("gives the other's answer away" in p for p in maker.checker.check_quiz([blank, giving]))
+    # a single word of the list elsewhere is no give-away
+    options[next(k for k, o in enumerate(options) if o not in other.answer)] = "加强科技政策研究"
+    assert not maker.checker.leaks(blank, replace(other, options=options))
+
+
+def test_no_item_of_a_reviewed_quiz_gives_another_away(maker, reviewed):
+    for items in reviewed.values():
+        assert maker.checker.check_quiz(items) == []
