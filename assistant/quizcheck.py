@@ -42,6 +42,10 @@ ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
+# heads of named things a "which task" question may ask about: programmes, platforms, events, institutions
+NAMED_HEADS = ("计划", "工程", "行动", "平台", "网络", "联盟", "联合体", "共同体", "峰会", "论坛", "会议", "大会",
+               "会堂", "馆", "基地", "中心", "品牌", "奖", "活动周", "宣传周", "竞赛", "学院", "研究院", "数据库",
+               "案例库", "会员", "志愿者", "辅导员", "党组织", "日")
 _SOURCE = re.compile(r"(?:出自|见)任务(\d{1,3})")
 
 
@@ -595,7 +599,22 @@ class Checker:
             out.append("the term also occurs outside the cited task (another task, a part or the plan's title)")
         if not self._whole_term(term, canon(item.quote)):
             out.append("the term is a fragment of a phrase, not a whole term")
+        elif 1 <= (item.task or 0) <= self.plan.task_count and not self._task_concept(term, self.plan.task(item.task)):
+            out.append("the term is not a named programme, platform or event of the task, nor in its title or "
+                       "repeated there: an incidental word (科协特色, 区位优势) that nothing ties to one task")
         return out
+
+    def _task_concept(self, term: str, node: Node) -> bool:
+        """Is ``term`` something the task is about? A name the plan quotes, a word of its title or one
+        it uses twice, or a named thing: four characters or more ending in a programme, platform, event
+        or institution noun (中国科技峰会, 科协会史馆; not 科协特色, 归属感, 所思所想)."""
+        text = canon(node.text)
+        if f'"{term}"' in self.plan_canon or f"《{term}》" in self.plan_canon:
+            return True
+        if term in canon(node.title) or text.count(term) >= 2:
+            return True
+        name = term.removesuffix("活动")  # 全国科普日活动: the event of a named day
+        return len(name) >= 4 and name.endswith(NAMED_HEADS)
 
     def _whole_term(self, term: str, quote: str) -> bool:
         """A name the plan puts in quotes or 《》, or whole jieba words with no verb inside and no
