@@ -160,3 +160,13 @@ def test_which_task_terms_are_names_or_named_things(maker, plan):
             for item in maker.make(part=part, n=20, seed=seed).items:
                 if item.template.startswith("single.which_task"):
                     assert maker.checker.check(item) == []
+
+
+# --- 5. true/false balance (the review: 14 of 17 keyed 正确) -------------------------------------------------
+def test_true_false_answers_are_balanced_as_far_as_the_pool_allows(maker, reviewed):
+    answers = [i.answer[0] for i in all_items(reviewed) if i.kind == "judge"]
+    assert answers.count("错误") >= len(answers) // 3, answers  # 12 正确 / 6 错误 now
+    # a quiz of one true/false item is keyed 错误 about as often as 正确 when the task has false statements
+    keyed = [i.answer[0] for t in (9, 11, 13, 14, 15, 18, 23, 24) for s in range(6)
+             for i in maker.make(tasks=[t], n=4, seed=s).items if i.kind == "judge"]
+    assert 0.3 <= keyed.count("错误") / len(keyed) <= 0.7, keyed
