@@ -170,3 +170,14 @@ def test_true_false_answers_are_balanced_as_far_as_the_pool_allows(maker, review
     keyed = [i.answer[0] for t in (9, 11, 13, 14, 15, 18, 23, 24) for s in range(6)
              for i in maker.make(tasks=[t], n=4, seed=s).items if i.kind == "judge"]
     assert 0.3 <= keyed.count("错误") / len(keyed) <= 0.7, keyed
+
+
+# --- 7. option texts keep the plan's “” (the review: ‘我为科技工作者办实事’ in an option) ------------------------
+def test_options_keep_double_quotes_and_explanations_nest_them(reviewed):
+    option = next(o for i in all_items(reviewed) for o in i.options if "我为科技工作者办实事" in o)
+    assert "“我为科技工作者办实事”" in option
+    for item in all_items(reviewed):
+        for o in item.options:
+            assert "‘" not in o and "’" not in o, o
+        for text, _ in attributions(item.explanation):
+            assert "“" not in text, item.explanation  # inside “…” the plan's quotes are ‘’
