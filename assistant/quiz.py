@@ -188,6 +188,9 @@ class Assembler:
         self.templates = Counter(i.template for i in chosen)
         self.families = Counter(i.family for i in chosen)
         self.answers = Counter(i.answer[0] for i in chosen if i.kind == "judge")
+        # true/false: the less used answer next, this one first on a tie (a coin per quiz: a quiz of one
+        # true/false item is as often 错误 as 正确; true statements outnumber false ones 4 to 1 otherwise)
+        self.answers[rng.choice(("正确", "错误"))] += 0.5
         self.taken = list(chosen)
         picked: list[QuizItem] = []
         for kind in slots:
@@ -213,14 +216,16 @@ class Assembler:
             pool = self.pools[(node.id, kind)]
             if not pool or (fresh and all(families[f] for f in {i.family for i in pool})):
                 continue
+            # a true/false item: the wanted answer before a fresh wording (a stem form unused is still required
+            # when ``fresh``); other kinds: the least used form first
             ranked = sorted(range(len(pool)), key=lambda i: (
-                families[pool[i].family], templates[pool[i].template],
-                answers[pool[i].answer[0]] if kind == "judge" else 0, i))
+                answers[pool[i].answer[0]] if kind == "judge" else 0,
+                families[pool[i].family], templates[pool[i].template], i))
             drop, found = set(), None
             for i in ranked:
                 item = pool[i]
                 if fresh and families[item.family]:
-                    break
+                    continue
                 if self._clashes(item) or not self._valid(item):
                     drop.add(i)
                 else:

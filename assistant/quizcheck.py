@@ -42,6 +42,11 @@ ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
+# heads of named things a "which task" question may ask about: programmes, platforms, events, institutions
+NAMED_HEADS = ("计划", "工程", "行动", "平台", "网络", "联盟", "联合体", "共同体", "峰会", "论坛", "会议", "大会",
+               "会堂", "馆", "基地", "中心", "品牌", "奖", "活动周", "宣传周", "竞赛", "学院", "研究院", "数据库",
+               "案例库", "会员", "志愿者", "辅导员", "党组织", "日")
+_SOURCE = re.compile(r"(?:出自|见)任务(\d{1,3})")
 
 
 def display(text: str, nested: bool = False) -> str:
@@ -99,6 +104,26 @@ def quoted(stem: str) -> list[str]:
     return out
 
 
+def attributions(text: str) -> list[tuple[str, int]]:
+    """The (quoted text, task number) pairs an explanation states as “…”出自任务N or “…”见任务N.
+
+    >>> attributions("“建设‘科普中国’”出自任务23；“办好科技周”见任务20。")
+    [('建设‘科普中国’', 23), ('办好科技周', 20)]
+    """
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "“":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            m = _SOURCE.match(text, i + 1) if depth == 0 else None
+            if m:
+                out.append((text[start:i], int(m.group(1))))
+    return out
+
+
 def statement(stem: str) -> str:
     """A true/false stem's statement: its longest “…” segment."""
     return max(quoted(stem), key=len, default="")
@@ -135,6 +160,36 @@ def synonyms(a: str, b: str) -> bool:
     return a != b and bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
 
 
+# 同义词词林 small classes that this plan's field uses as one: Dk02 学术/学问, Dk03 科学/科技/科研
+# (学术交流 and 科技交流 are the same exchanges to a reader of a science association's plan)
+ONE_FIELD = {"Dk02": "Dk03"}
+
+
+@lru_cache(maxsize=1)
+def word_classes() -> dict[str, frozenset[str]]:
+    """word → its 同义词词林 small classes, the first four letters of its codes ("学术" → {"Dk03"}, as
+    ``ONE_FIELD`` merges Dk02 into Dk03)."""
+    return {w: frozenset(ONE_FIELD.get(c[:4], c[:4]) for c in codes) for w, codes in thesaurus.word_codes().items()}
+
+
+def near_modifiers(a: str, b: str, head: str = "", plan_text: str = "") -> bool:
+    """Two different modifiers of one ``head`` that a reader takes for the same thing: one 同义词词林
+    small class ("科学" / "科技"; "学术" / "科技" by ``ONE_FIELD``), unless ``plan_text`` lists them
+    side by side as different things ("高校科协、企业科协", "高校、企业科协").
+
+    >>> near_modifiers("学术", "科技", "交流"), near_modifiers("党群", "技术交易", "服务中心")
+    (True, False)
+    """
+    if a == b or not a or not b:
+        return False
+    classes = word_classes()
+    if not classes.get(a, frozenset()) & classes.get(b, frozenset()):
+        return False
+    h = re.escape(head)
+    listed = f"{a}(?:{h})?[、和与及]{b}{h}|{b}(?:{h})?[、和与及]{a}{h}"
+    return not re.search(listed, plan_text)
+
+
 def char_overlap(a: str, b: str) -> float:
     """Share of the shorter text's characters that the other has.
 
@@ -145,10 +200,31 @@ def char_overlap(a: str, b: str) -> float:
     return len(x & y) / min(len(x), len(y)) if x and y else 0.0
 
 
-def near_meaning(a: str, b: str, words=None) -> bool:
+def shared_head(a: str, b: str) -> tuple[str, str, str] | None:
+    """(a's modifier, b's modifier, the head) when two texts end in the same two or more characters
+    and differ before them, with any shared start left out: ("学术", "科技", "交流") for 学术交流 / 科技交流.
+
+    >>> shared_head("组织学术交流", "组织科技交流"), shared_head("科普", "学术")
+    (('学术', '科技', '交流'), None)
+    """
+    k = 0
+    while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
+        k += 1
+    if k < 2 or k == len(a) or k == len(b):
+        return None
+    x, y = a[:-k], b[:-k]
+    p = 0
+    while p < min(len(x), len(y)) and x[p] == y[p]:
+        p += 1
+    return (x[p:], y[p:], a[-k:]) if x[p:] and y[p:] else None
+
+
+def near_meaning(a: str, b: str, words=None, plan_text: str = "") -> bool:
     """Do two different texts likely mean the same (a reader could defend either as the answer)?
     Short texts: 同义词词林 synonyms, word for word synonyms (``words``: a tokenizer's cut), or
-    three quarters of the characters shared; longer ones: most character pairs shared both ways.
+    three quarters of the characters shared; longer ones: most character pairs shared both ways. With
+    ``words``, also one head with near modifiers (``shared_head``, ``near_modifiers``; ``plan_text`` tells
+    which modifiers the plan lists as different things).
 
     >>> near_meaning("科研成果", "科技成果"), near_meaning("研究院所", "科研院所"), near_meaning("科普中国", "科技期刊")
     (True, True, False)
@@ -162,6 +238,9 @@ def near_meaning(a: str, b: str, words=None) -> bool:
         wa, wb = words(a), words(b)
         if len(wa) == len(wb) > 1 and all(x == y or synonyms(x, y) for x, y in zip(wa, wb)):
             return True
+        head = shared_head(a, b)
+        if head and (near_modifiers(*head, plan_text) or synonyms(head[0], head[1])):
+            return True  # 学术交流 / 科技交流: one head, modifiers of one kind
     if max(len(a), len(b)) <= 8:
         return min(len(a), len(b)) >= 2 and char_overlap(a, b) >= 0.75
     return min(bigram_overlap(a, b), bigram_overlap(b, a)) >= 0.7
@@ -216,6 +295,7 @@ class Checker:
         self.tokenizer = tokenizer
         self.plan_canon = canon(plan.text)
         self._words: dict[str, tuple[str, ...]] = {}
+        synonym_groups(), word_classes()  # the thesaurus, read now rather than during the first quiz
 
     def words(self, text: str) -> tuple[str, ...]:
         """jieba's words of ``text`` (cached: the generator asks about the same sentences often)."""
@@ -238,7 +318,22 @@ class Checker:
         if problems:
             return problems
         check = {"blank": self._check_blank, "judge": self._check_judge}.get(item.kind, self._check_choice)
-        return check(item, node)
+        return check(item, node) + self._attribution_problems(item)
+
+    def _attribution_problems(self, item: QuizItem) -> list[str]:
+        """Every “…”出自任务N of the explanation must be true: the text occurs in task N (a trainer reads
+        the key to the learners; "其余三项分别出自任务6、任务1" in another order than the options misleads)."""
+        out = []
+        for text, task in attributions(item.explanation):
+            if not 1 <= task <= self.plan.task_count or canon(text) not in canon(self.plan.task(task).text):
+                out.append(f"the explanation says {text!r} comes from task {task}, which does not contain it")
+        listed = re.search(r"分别(?:出自|见)((?:任务\d{1,3}[、，和及与]?)+)", item.explanation)
+        if listed:  # by position: the options that are not the answer, in the options' order
+            wrong = [o for o in item.options if o not in item.answer]
+            for text, task in zip(wrong, (int(x) for x in re.findall(r"\d+", listed.group(1)))):
+                if not 1 <= task <= self.plan.task_count or canon(text) not in canon(self.plan.task(task).text):
+                    out.append(f"the explanation says {text!r} comes from task {task}, which does not contain it")
+        return out
 
     def facts(self, item: QuizItem) -> list[str]:
         """What an item tests, as plan text: the blank's word, the correct options, the statement
@@ -290,10 +385,21 @@ class Checker:
 
     def leaks(self, a: QuizItem, b: QuizItem) -> bool:
         """Does ``b``'s stem or options show the word ``a`` asks the reader to supply?"""
-        if a.kind not in ("blank", "single") or BLANK not in a.stem:
+        if BLANK not in a.stem:
             return False
         shown = canon(b.stem + "".join(b.options))
-        return any(canon(ans) in shown for ans in a.answer)
+        if a.kind in ("blank", "single") and any(canon(ans) in shown for ans in a.answer):
+            return True
+        # the blank's words with a little of its context around them: "积极承接重大科技创新____等咨询评估"
+        # is answered by an option that prints "积极承接重大科技创新战略、政策、规划等咨询评估"
+        found = self._fill(a)
+        if found is None:
+            return False
+        fragment = next(f for f in quoted(a.stem) if BLANK in f).strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS)
+        pre, post = (canon(x) for x in fragment.split(BLANK, 1))
+        right = [canon(x) for x in a.answer]
+        return any(all(r in span for r in right) and (pre[-2:] + span in shown or span + post[:2] in shown)
+                   for span in found[0])
 
     # --- parts ------------------------------------------------------------
     def _node(self, item: QuizItem) -> tuple[Node | None, list[str]]:
@@ -400,7 +506,7 @@ class Checker:
         if context in canon(node.text):
             return [f"the false statement's {context!r} is in the cited task, so the statement may be true"]
         for new, old in [(made_up, real)] + self._swap_pairs(said, diff[2]):
-            if near_meaning(new, old, self.words):
+            if near_meaning(new, old, self.words, self.plan.text):
                 return [f"the false statement swaps {old!r} for its near-synonym {new!r}, so it may still be true"]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
@@ -462,12 +568,12 @@ class Checker:
                 out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
             elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
                 out.append(f"distractor {w!r} paraphrases the cited text")
-            key = next((r for r in right if near_meaning(w, r, self.words)), None)
+            key = next((r for r in right if near_meaning(w, r, self.words, self.plan.text)), None)
             if key is not None:
                 out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")
         options = [canon(o) for o in item.options]
         out += [f"options {a!r} and {b!r} are near-identical" for i, a in enumerate(options) for b in options[:i]
-                if (a in right) == (b in right) and near_meaning(a, b, self.words)]  # key vs distractor: above
+                if (a in right) == (b in right) and near_meaning(a, b, self.words, self.plan.text)]  # key vs distractor: above
         return out
 
     def _check_which_task(self, item: QuizItem, task_options: list[int]) -> list[str]:
@@ -493,7 +599,22 @@ class Checker:
             out.append("the term also occurs outside the cited task (another task, a part or the plan's title)")
         if not self._whole_term(term, canon(item.quote)):
             out.append("the term is a fragment of a phrase, not a whole term")
+        elif 1 <= (item.task or 0) <= self.plan.task_count and not self._task_concept(term, self.plan.task(item.task)):
+            out.append("the term is not a named programme, platform or event of the task, nor in its title or "
+                       "repeated there: an incidental word (科协特色, 区位优势) that nothing ties to one task")
         return out
+
+    def _task_concept(self, term: str, node: Node) -> bool:
+        """Is ``term`` something the task is about? A name the plan quotes, a word of its title or one
+        it uses twice, or a named thing: four characters or more ending in a programme, platform, event
+        or institution noun (中国科技峰会, 科协会史馆; not 科协特色, 归属感, 所思所想)."""
+        text = canon(node.text)
+        if f'"{term}"' in self.plan_canon or f"《{term}》" in self.plan_canon:
+            return True
+        if term in canon(node.title) or text.count(term) >= 2:
+            return True
+        name = term.removesuffix("活动")  # 全国科普日活动: the event of a named day
+        return len(name) >= 4 and name.endswith(NAMED_HEADS)
 
     def _whole_term(self, term: str, quote: str) -> bool:
         """A name the plan puts in quotes or 《》, or a noun phrase that reads as a whole in the quote:

@@ -195,12 +195,13 @@ class ItemWriter:
             wrong = self._foreign_clauses(node, clause.text, 3)
             if len(wrong) < 3:
                 continue
-            options = [clause.text] + [c.text for c in wrong]
-            self.rng.shuffle(options)
-            options = [display(o, nested=True) for o in options]
-            answer = display(clause.text, nested=True)
-            expl = (f"“{answer}”出自{_short(node)}；其余三项分别出自"
-                    + "、".join(_short(c.node) for c in wrong) + "。")
+            sources = [clause] + wrong
+            self.rng.shuffle(sources)
+            options = [display(c.text) for c in sources]  # an option stands alone: “” for the plan's quotes
+            answer = display(clause.text)
+            # each distractor named with its own text: an exporter may shuffle the options again
+            expl = (f"“{display(clause.text, nested=True)}”出自{_short(node)}；" + "；".join(
+                f"“{display(c.text, nested=True)}”出自{_short(c.node)}" for c in sources if c is not clause) + "。")
             for template, form in (("single.belongs", "下列哪一项是{ref}提出的举措？"),
                                    ("single.belongs_option", "下列选项中，属于{ref}内容的是？")):
                 out.append(self._item("single", template, form.format(ref=self.ref(node)), options, [answer], expl,
@@ -221,8 +222,8 @@ class ItemWriter:
                 continue  # the right title would give the answer away
             tasks = [node] + others
             self.rng.shuffle(tasks)
-            options = [f"任务{t.task} {display(t.title, nested=True)}" for t in tasks]
-            answer = f"任务{node.task} {display(node.title, nested=True)}"
+            options = [f"任务{t.task} {display(t.title)}" for t in tasks]
+            answer = f"任务{node.task} {display(node.title)}"
             name = display(term.text, nested=True)
             expl = f"“{name}”出自{_short(node)}（{display(node.title, nested=True)}），其他选项中的任务都没有提到它。"
             stem = f"“{name}”出自规划的哪一项任务？"
@@ -249,10 +250,10 @@ class ItemWriter:
             text = term.sentence.text
             if any(canon(text[:term.start] + s + text[term.end:]) in self.a.plan.text for s in subs):
                 continue
-            options = [display(o, nested=True) for o in [term.text] + subs]
+            options = [display(o) for o in [term.text] + subs]
             answer = options[0]
             self.rng.shuffle(options)
-            expl = f"原文为“{answer}”；" + "；".join(self._source(s) for s in subs) + "。"
+            expl = f"原文为“{display(term.text, nested=True)}”；" + "；".join(self._source(s) for s in subs) + "。"
             stem = f"{self.ref(node)}写道：“{frag}”横线处应为哪一项？"
             quote = _quote(text, *_window(text, term.start, term.end, 10, 0, 64))
             out.append(self._item("single", "single.fill", stem, options, [answer], expl, node, quote, term.score))
@@ -282,7 +283,7 @@ class ItemWriter:
             right.append(next(t for t in texts if t not in right))
         if not wrong or len(right) + len(wrong) < 4 or len(right) < 2:
             return []
-        options = [display(o, nested=True) for o in right + wrong]
+        options = [display(o) for o in right + wrong]
         answer = options[:len(right)]
         self.rng.shuffle(options)
         text = e.sentence.text
@@ -331,10 +332,10 @@ class ItemWriter:
             wrong = self._foreign_clauses(node, right[0].text, 4 - len(right))
         if len(right) + len(wrong) < 4:
             return []
-        options = [display(c.text, nested=True) for c in right + wrong]
+        options = [display(c.text) for c in right + wrong]
         answer = options[:len(right)]
         self.rng.shuffle(options)
-        expl = ("、".join(f"“{a}”" for a in answer) + f"出自{_short(node)}；"
+        expl = ("、".join(f"“{display(c.text, nested=True)}”" for c in right) + f"出自{_short(node)}；"
                 + "；".join(f"“{display(c.text, nested=True)}”出自{_short(c.node)}" for c in wrong) + "。")
         first, last = right[0].sentence, right[-1].sentence
         if first.id == last.id:

