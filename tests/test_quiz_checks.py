@@ -302,7 +302,7 @@ def test_which_task_terms_cut_across_a_phrase_are_rejected(maker, task, terms):
 def test_quizzes_ask_no_which_task_fragment(maker):
     asked = {quoted_term(i) for part in "三四五六七" for seed in (1, 2, 3, 5)
              for i in maker.make(part=part, n=20, kinds="single", seed=seed).items if i.template == "single.which_task"}
-    assert len(asked) > 40 and not asked & {t for ts in FRAGMENTS.values() for t in ts}
+    assert len(asked) > 30 and not asked & {t for ts in FRAGMENTS.values() for t in ts}
 
 
 def quoted_term(item) -> str:
