@@ -164,6 +164,8 @@ class AnswerOut(BaseModel):
     citations: list[Citation]
     passages: list[RetrievedPassage]
     cited_tasks: list[int]
+    related: list[int] = Field(default_factory=list,
+                               description="列表回答中“内容相近、可一并参考”的任务（不属于列表本身）")
     suggestions: list[int]
     route: str
     mode: str
