@@ -165,6 +165,8 @@ class AnswerOut(BaseModel):
     citations: list[Citation]
     passages: list[RetrievedPassage]
     cited_tasks: list[int]
+    related: list[int] = Field(default_factory=list,
+                               description="列表回答中“内容相近、可一并参考”的任务（不属于列表本身）")
     suggestions: list[int]
     route: str = Field(description="回答方式：task、part、aggregate、term、search、refuse；由标注给出的回答，"
                                    "带管理密钥时为 annotation，否则为它所代替的 task、part 或 refuse")

@@ -69,6 +69,14 @@ def test_ask_returns_a_cited_answer_with_verbatim_quotes(http, plan):
     assert "[任务19]" in a["text"]
 
 
+def test_a_list_answer_names_the_tasks_offered_beside_its_members(http):
+    a = http.post("/api/ask", json={"question": "弘扬科学家精神是哪几条任务在讲？"}).json()
+    assert a["related"] and set(a["related"]) <= set(a["cited_tasks"])
+    assert {2, 20, 32} == set(a["cited_tasks"]) - set(a["related"])
+    single = http.post("/api/ask", json={"question": QUESTION}).json()
+    assert single["related"] == []
+
+
 def test_ask_refuses_what_the_plan_does_not_cover(http):
     a = http.post("/api/ask", json={"question": "第39项任务要求什么？"}).json()
     assert a["refused"] is True and 39 not in a["cited_tasks"]
