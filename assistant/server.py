@@ -317,6 +317,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     async def lifespan(app):
         batcher = QueryBatcher(workers=settings.answer_threads, gate=gate) if gate else None
         previous = use_batcher(batcher) if batcher else None
+        await anyio.to_thread.run_sync(bot.warm)  # before the first request, not during it
         yield
         if batcher:
             use_batcher(previous)
