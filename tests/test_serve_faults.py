@@ -71,6 +71,25 @@ def test_spoofed_forwarded_for_neither_escapes_the_rate_limit_nor_reaches_the_lo
     assert clients == {"127.0.0.1"}
 
 
+def test_the_rate_limit_is_one_limit_for_every_worker(env, tmp_path):
+    """Two workers sharing the SQLite log share the rate limit too (a file beside the log): counted
+    per process, a client could get the burst of 30 from each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = App(env, "--rate-limit", "6", "--workers", "2")
+    try:
+        def ask(i):  # a new connection each time, 8 at once: both workers take some
+            return httpx.post(app.url + "/api/ask", json={"question": QUESTION}, timeout=60).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(ask, range(64)))
+    finally:
+        app.stop(timeout=30)
+    assert 28 <= codes.count(200) <= 32 and codes.count(429) == 64 - codes.count(200), codes
+    rows = sqlite3.connect(tmp_path / "log.sqlite3-ratelimit").execute("SELECT client FROM buckets").fetchall()
+    assert rows == [("ip:127.0.0.1",)]
+
+
 def test_a_trusted_proxy_supplies_the_client_address(env, tmp_path):
     app = App(env, "--rate-limit", "0", "--trusted-proxy", "127.0.0.1")
     try:
