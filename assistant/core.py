@@ -78,6 +78,14 @@ class Assistant:
         else:
             yield self.answerer.answer(question)
 
+    def warm(self) -> None:
+        """Load now what the first questions would otherwise load while holding a core (jieba's
+        part-of-speech tables: ~1 s of CPU, which under 32 clients stalled every request behind it).
+        The server calls this before it takes requests; a one-off ``assistant ask`` does not pay for it."""
+        self.tokenizer.pos_tokenizer  # noqa: B018 (a lazy property)
+        if self.llm is None:  # offline: one question through every stage (a model endpoint is not called)
+            self.answerer.answer("规划提出了哪些重点任务？")
+
     def check_question(self, question) -> str:
         if isinstance(question, bytes):
             try:

@@ -5,9 +5,17 @@ drives from its single writer thread.
 Both apply the same numbered migrations and record them in a ``schema_version`` table, so a
 database made by an older release is brought up to date when a newer one opens it (one process
 at a time: SQLite's write lock, PostgreSQL's advisory lock). Both commit durably before the log
-acknowledges a row: SQLite in WAL with ``synchronous=FULL``, PostgreSQL with
-``synchronous_commit=on`` forced for our sessions (a server configured with it off would
-otherwise acknowledge commits it could still lose).
+acknowledges a row: SQLite with a rollback journal (``journal_mode=TRUNCATE``) and
+``synchronous=FULL``, PostgreSQL with ``synchronous_commit=on`` forced for our sessions (a server
+configured with it off would otherwise acknowledge commits it could still lose).
+
+Why not SQLite's WAL: its index of the log (the ``-shm`` file) is memory-mapped by every connection,
+readers included, and a write to that mapping cannot fail with an error code. When the file is made
+immutable (``chattr +i``) or otherwise stops taking writes under the mapping, the kernel answers the
+next write with SIGBUS and the whole server dies, nothing logged. A rollback journal with
+``mmap_size=0`` maps nothing: every read and write is a system call, and a file that refuses writes
+is an ``OperationalError`` (feedback 503, ``/api/health`` degraded), while reads go on. Processes on
+one machine still share the file through SQLite's file locks, as with WAL.
 
 >>> target("postgresql://u:secret@db:5432/guihua"), target("sqlite:////var/lib/log.sqlite3")
 ('postgresql://u:secret@db:5432/guihua', PosixPath('/var/lib/log.sqlite3'))
@@ -98,6 +106,7 @@ MIGRATIONS = [
     }),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+JOURNAL_MODE = "TRUNCATE"  # a rollback journal: no memory-mapped -shm (see the module's docstring)
 ADVISORY_LOCK = 0x67756968  # "guih": one migrating process at a time on a shared PostgreSQL
 
 
@@ -136,7 +145,8 @@ def _pending(current: int, dialect: str):
 
 
 class SQLite:
-    """One SQLite file in WAL mode; several processes on one machine may share it."""
+    """One SQLite file with a rollback journal and no memory mapping; several processes on one machine
+    may share it (file locks)."""
 
     dialect = "sqlite"
 
@@ -169,7 +179,7 @@ class SQLite:
         db = self.connect()
         db.isolation_level = None  # explicit transactions below
         try:
-            db.execute("PRAGMA journal_mode=WAL")
+            self._leave_wal(db)
             check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
             if check != "ok":
                 raise sqlite3.DatabaseError(f"quick_check: {check}")
@@ -193,6 +203,21 @@ class SQLite:
         finally:
             db.close()
 
+    def _leave_wal(self, db: sqlite3.Connection) -> None:
+        """A log written by an older release is in WAL mode (recorded in the file): switch it back to
+        a rollback journal. That needs the file to itself; while another process (an older release in
+        a rolling upgrade) keeps it open in WAL we go on in WAL and say so."""
+        mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode == "wal":
+            try:
+                mode = db.execute(f"PRAGMA journal_mode={JOURNAL_MODE}").fetchone()[0]
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise
+            if mode == "wal":
+                log.warning("the log %s stays in WAL mode while another process has it open; a crash (SIGBUS) "
+                            "is then possible if its files stop taking writes", self.path)
+
     @staticmethod
     def _version(db: sqlite3.Connection) -> int:
         return db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
@@ -201,7 +226,7 @@ class SQLite:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         self.path.rename(aside)
-        for suffix in ("-wal", "-shm"):
+        for suffix in ("-journal", "-wal", "-shm"):
             extra = self.path.with_name(self.path.name + suffix)
             if extra.exists():
                 extra.rename(aside.with_name(aside.name + suffix))
@@ -210,6 +235,7 @@ class SQLite:
     def connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")  # other server processes may share it
+        db.execute("PRAGMA mmap_size=0")  # no mapping, whatever the build's default: I/O errors stay errors
         db.row_factory = sqlite3.Row
         return db
 
@@ -218,9 +244,15 @@ class SQLite:
         """Insert ``(table, values)`` rows in one transaction and commit (fsynced) before returning."""
         if self._writer is None:
             self._writer = self.connect()
-            # WAL with synchronous=FULL: the WAL is fsynced at each commit, so a committed row survives
-            # a power cut too
+            # TRUNCATE with synchronous=FULL: the journal is fsynced before the file is written, the file
+            # before the journal is truncated, and the truncation too, so a committed row survives a power
+            # cut; BEGIN IMMEDIATE takes the write lock first (waiting on other processes up to busy_timeout)
+            try:
+                self._writer.execute(f"PRAGMA journal_mode={JOURNAL_MODE}")
+            except sqlite3.OperationalError:  # still in WAL, held by another process (see _leave_wal)
+                pass
             self._writer.execute("PRAGMA synchronous=FULL")
+            self._writer.isolation_level = "IMMEDIATE"
         db = self._writer
         for attempt in range(3):
             try:

@@ -44,7 +44,8 @@ from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
 from .errors import AssistantError, InputError, NotFound
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
-                    TokenBucket, error_payload, json_bytes, key_matches, origin_regex)
+                    SharedTokenBucket, TokenBucket, error_payload, json_bytes, key_matches,
+                    origin_regex)
 from .models import Answer, Citation, RetrievedPassage
 from .database import target
 from .store import Log, LogUnavailable, Turn
@@ -326,6 +327,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     async def lifespan(app):
         batcher = QueryBatcher(workers=settings.answer_threads, gate=gate) if gate else None
         previous = use_batcher(batcher) if batcher else None
+        await anyio.to_thread.run_sync(bot.warm)  # before the first request, not during it
         yield
         if batcher:
             use_batcher(previous)
@@ -343,7 +345,12 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     app.state.draining = False
 
     # middlewares: the last added runs first
-    limiter = TokenBucket(settings.rate_per_minute, settings.burst) if settings.rate_per_minute > 0 else None
+    limiter = None
+    if settings.rate_per_minute > 0 and store.path is not None:  # a SQLite log: processes on this machine share it
+        limiter = SharedTokenBucket(store.path.with_name(store.path.name + "-ratelimit"), settings.rate_per_minute,
+                                    settings.burst)
+    elif settings.rate_per_minute > 0:  # PostgreSQL, replicas on several machines: per process (the proxy shares)
+        limiter = TokenBucket(settings.rate_per_minute, settings.burst)
     app.add_middleware(MethodGuard, routes=app.router.routes)
     app.add_middleware(RequestGuard, api_key=settings.api_key, limiter=limiter, max_body=settings.max_body_bytes,
                        max_ui_body=settings.max_ui_body_bytes, admin_keys=settings.desk_keys())
@@ -664,7 +671,10 @@ def build_parser(prog: str = "app.py"):
     p.add_argument("--allow-origin", action="append", metavar="ORIGIN",
                    help="a site allowed to embed the widget, e.g. https://www.example.org or http://127.0.0.1:* "
                         "(repeatable; $ASSISTANT_ALLOWED_ORIGINS, comma-separated; default localhost only)")
-    p.add_argument("--rate-limit", type=float, help="requests a minute per client; 0 = off ($ASSISTANT_RATE_LIMIT; default 120)")
+    p.add_argument("--rate-limit", type=float,
+                   help="requests a minute per client; shared by the processes using one SQLite --log (--workers N, "
+                        "replicas on one machine), counted per process with --db (set the shared limit at the "
+                        "reverse proxy: deploy/README.md); 0 = off ($ASSISTANT_RATE_LIMIT; default 120)")
     p.add_argument("--allow-host", action="append", metavar="NAME",
                    help="a host name this server is reached by, e.g. qa.example.org or *.example.org (repeatable; "
                         "$ASSISTANT_ALLOWED_HOSTS, comma-separated; default the loopback names and --host); "
@@ -685,7 +695,8 @@ def build_parser(prog: str = "app.py"):
                         "takes this replica out before it stops ($ASSISTANT_DRAIN; default 0)")
     p.add_argument("--workers", type=int, default=1,
                    help="server processes (uvicorn workers, default 1); they share the log, feedback and chat "
-                        "sessions through the --log or --db database; the rate limit is counted per process")
+                        "sessions through the --log or --db database, and with the SQLite log the rate limit too "
+                        "(with --db it is counted per process)")
     p.add_argument("--llm", choices=("extractive", "openai"), help="answerer ($ASSISTANT_LLM; default extractive)")
     p.add_argument("--model", help="model for --llm openai ($ASSISTANT_LLM_MODEL)")
     p.add_argument("--base-url", help="OpenAI-compatible endpoint ($OPENAI_BASE_URL)")
@@ -715,7 +726,7 @@ def _configure(args) -> tuple[Config, ServerSettings]:
 def worker_app() -> FastAPI:
     """The app of one ``--workers`` process (a uvicorn factory): the command line comes from
     ``$ASSISTANT_SERVE_ARGV``, set by :func:`main`. Every worker opens the same log database (so the
-    same chat sessions) and the same index; the rate limit is kept per worker."""
+    same chat sessions) and the same index; with a SQLite log they share the rate limit (a file beside it)."""
     import os
 
     args = build_parser().parse_args(json.loads(os.environ[WORKER_ARGV]))

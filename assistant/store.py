@@ -3,7 +3,7 @@ in a SQLite file (default) or PostgreSQL (``postgresql://…``; see :mod:`assist
 
 Request handlers never touch the database: they put rows on a bounded queue and a
 single writer thread inserts everything queued in one transaction, commits it
-(SQLite: WAL, ``synchronous=FULL``; PostgreSQL: ``synchronous_commit=on``: the commit is
+(SQLite: a rollback journal, ``synchronous=FULL``; PostgreSQL: ``synchronous_commit=on``: the commit is
 on disk, not only in the OS cache) and only then resolves each row's future. A handler answers 2xx after its row's
 future resolves, so an acknowledged row survives kill -9 and a power cut, and
 concurrent requests share one fsync. When the database cannot be written (disk

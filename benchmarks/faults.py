@@ -1,4 +1,4 @@
-"""Durability under faults: kill -9 during load, and a full disk.
+"""Durability under faults: kill -9 during load, a full disk, and immutable log files.
 
 ``kill`` trials: start ``app.py --no-ui`` (offline, rate limit off, its own log), run 32 keep-alive
 clients mixing /api/ask, /api/chat and /api/feedback (each feedback with a unique comment) for a
@@ -9,7 +9,11 @@ back with a 200, feedback answered 200) missing from the log. Prints acknowledge
 prints feedback 503s, /api/health, the server's RSS before and after, the SIGTERM-to-exit time with the
 disk still full, and the acknowledged rows missing once space is back.
 
-Run: python benchmarks/faults.py [--trials 10] [--clients 32] [--skip-disk-full]
+``immutable``: the same with the log's files made immutable (``chattr +i``, needs root on a file system
+that has the flag) instead of a full disk. Under SQLite's WAL this killed the server with SIGBUS (its
+memory-mapped -shm file); the log now uses a rollback journal and no memory mapping.
+
+Run: python benchmarks/faults.py [--trials 10] [--clients 32] [--skip-disk-full] [--skip-immutable]
 Loopback only; every step is bounded in time.
 """
 from __future__ import annotations
@@ -35,7 +39,7 @@ from load import start_server as _start  # noqa: E402
 def start_server(port: int, home: str, log: Path):
     """app.py with its stderr in a file: nobody reads a pipe during the load, and a full pipe would
     stall the server (its next logging call blocks)."""
-    return _start(port, home, log, stderr=open(Path(home) / f"server-{port}.stderr", "w"))
+    return _start(port, home, log=log, stderr=open(Path(home) / f"server-{port}.stderr", "w"))
 
 
 async def mixed_load(port: int, clients: int, seconds: float, pool: list[str], acked: dict) -> None:
@@ -129,46 +133,80 @@ def disk_full(clients: int, pool: list[str], home: str) -> None:
     if r.returncode != 0:
         print(f"disk full: skipped (cannot mount a tmpfs: {r.stderr.strip()})")
         return
-    try:
-        log = mnt / "log.sqlite3"
-        port = free_port()
-        proc = start_server(port, home, log)
-        acked = {"answers": set(), "feedback": set(), "statuses": {}}
-        asyncio.run(mixed_load(port, clients, 3, pool, acked))
-        rss_before = rss_kb(proc.pid)
-        filler = mnt / "filler"
-        with filler.open("wb") as f:
+    filler = mnt / "filler"
+
+    def fill():
+        with filler.open("wb", buffering=0) as f:
             try:
                 while True:
                     f.write(b"\0" * 65536)
-                    f.flush()
             except OSError:
                 pass
-        before = dict(acked["statuses"])
-        asyncio.run(mixed_load(port, clients, 10, pool, acked))
-        during = {s: n - before.get(s, 0) for s, n in acked["statuses"].items()}
-        health = json.loads(asyncio.run(_get(port, "/api/health")))
-        rss_after = rss_kb(proc.pid)
-        t = time.perf_counter()
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-            stop_s = f"{time.perf_counter() - t:.1f}"
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            stop_s = "> 30 (killed)"
-        filler.unlink()
-        lost_a, lost_f = missing(log, acked)
-        print("disk full (4 MB tmpfs, filled after 3 s of load, 10 s more load):")
-        print(f"  statuses while full: {during}")
-        print(f"  health: {health['status']}, log {health['log']}")
-        print(f"  server RSS: {rss_before / 1024:.0f} MB before, {rss_after / 1024:.0f} MB after")
-        print(f"  SIGTERM to exit with the disk full: {stop_s} s")
-        print(f"  answers served unlogged (\"logged\": false): {acked.get('unlogged', 0)}")
-        print(f"  acknowledged: {len(acked['answers'])} answers, {len(acked['feedback'])} feedback; "
-              f"missing after space returns: {lost_a} answers, {lost_f} feedback")
+
+    try:
+        fault_under_load("disk full (4 MB tmpfs)", mnt / "log.sqlite3", fill, filler.unlink, clients, pool, home)
     finally:
         subprocess.run(["umount", "-l", str(mnt)])
+
+
+def immutable(clients: int, pool: list[str], home: str) -> None:
+    """The log's files made immutable (chattr +i, root on ext4/xfs/btrfs) while the server writes them."""
+    folder = Path(home) / "immutable"
+    folder.mkdir()
+    log = folder / "log.sqlite3"
+    files = lambda: [str(f) for f in folder.glob("log.sqlite3*")]  # noqa: E731
+    probe = folder / "probe"
+    probe.touch()
+    r = subprocess.run(["chattr", "+i", str(probe)], capture_output=True, text=True)
+    if r.returncode != 0:
+        print(f"immutable files: skipped (chattr +i: {r.stderr.strip()})")
+        return
+    subprocess.run(["chattr", "-i", str(probe)])
+    try:
+        fault_under_load("immutable files (chattr +i on the log and its journal)", log,
+                         lambda: subprocess.run(["chattr", "+i", *files()], check=True),
+                         lambda: subprocess.run(["chattr", "-i", *files()], check=True), clients, pool, home)
+    finally:
+        subprocess.run(["chattr", "-i", *files()])
+
+
+def fault_under_load(name: str, log: Path, breaks, repairs, clients: int, pool: list[str], home: str) -> None:
+    """3 s of load, ``breaks()``, 10 s more load with the fault on; then health, RSS, SIGTERM to exit with
+    the fault still on, ``repairs()`` and the acknowledged rows missing from the log."""
+    port = free_port()
+    proc = start_server(port, home, log)
+    acked = {"answers": set(), "feedback": set(), "statuses": {}}
+    asyncio.run(mixed_load(port, clients, 3, pool, acked))
+    rss_before = rss_kb(proc.pid)
+    breaks()
+    before = dict(acked["statuses"])
+    asyncio.run(mixed_load(port, clients, 10, pool, acked))
+    if proc.poll() is not None:
+        repairs()
+        lost_a, lost_f = missing(log, acked)
+        print(f"{name}: THE SERVER DIED (exit {proc.returncode}); missing {lost_a} answers, {lost_f} feedback")
+        return
+    during = {s: n - before.get(s, 0) for s, n in acked["statuses"].items()}
+    health = json.loads(asyncio.run(_get(port, "/api/health")))
+    rss_after = rss_kb(proc.pid)
+    t = time.perf_counter()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(30)
+        stop_s = f"{time.perf_counter() - t:.1f}"
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        stop_s = "> 30 (killed)"
+    repairs()
+    lost_a, lost_f = missing(log, acked)
+    print(f"{name}, after 3 s of load, then 10 s more load:")
+    print(f"  statuses with the fault on: {during}")
+    print(f"  health: {health['status']}, log {health['log']}")
+    print(f"  server RSS: {rss_before / 1024:.0f} MB before, {rss_after / 1024:.0f} MB after")
+    print(f"  SIGTERM to exit with the fault still on: {stop_s} s")
+    print(f"  answers served unlogged (\"logged\": false): {acked.get('unlogged', 0)}")
+    print(f"  acknowledged: {len(acked['answers'])} answers, {len(acked['feedback'])} feedback; "
+          f"missing once repaired: {lost_a} answers, {lost_f} feedback")
 
 
 async def _get(port: int, path: str) -> bytes:
@@ -184,12 +222,15 @@ def main() -> None:
     ap.add_argument("--trials", type=int, default=10)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--skip-disk-full", action="store_true")
+    ap.add_argument("--skip-immutable", action="store_true")
     args = ap.parse_args()
     pool = questions()
     with tempfile.TemporaryDirectory() as home:
         kill_trials(args.trials, args.clients, pool, home)
         if not args.skip_disk_full:
             disk_full(args.clients, pool, home)
+        if not args.skip_immutable:
+            immutable(args.clients, pool, home)
 
 
 if __name__ == "__main__":

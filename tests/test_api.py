@@ -362,7 +362,7 @@ def test_many_concurrent_clients_lose_no_log_row(bot, tmp_path_factory):
 
 
 def test_two_processes_writing_one_log_lose_nothing(tmp_path):
-    """Two Log writers on one file (as two server processes would be) under WAL."""
+    """Two Log writers on one file (as two server processes would be), taking turns on its write lock."""
     path = tmp_path / "shared.sqlite3"
     a, b = Log(path), Log(path)
 

@@ -137,3 +137,23 @@ def test_a_thread_back_with_its_vector_goes_before_new_arrivals():
     for t in (t1, t2, t3):
         t.join(30)
     assert order == ["first, back with its vector", "third, new"]
+
+
+def test_the_server_loads_the_part_of_speech_tables_before_its_first_request(index_home, tmp_path, monkeypatch):
+    """Loaded lazily by the first list question, jieba's tables held a core for ~1 s while every
+    other request waited behind it (the start of a 32-client run)."""
+    from assistant import Assistant
+    from assistant.config import Config
+    from assistant.server import ServerSettings, create_app
+
+    monkeypatch.setenv("ASSISTANT_HOME", str(index_home))
+    fresh = Assistant(Config())
+    # the tokenizer is cached per process: other tests may have loaded the tables already (restored after)
+    monkeypatch.setattr(fresh.tokenizer, "_pos", None)
+    server = LiveServer(create_app(fresh.config, ServerSettings(log_path=tmp_path / "log.sqlite3", ui=False,
+                                                                rate_per_minute=0), bot=fresh))
+    try:
+        assert fresh.tokenizer._pos is not None  # loaded during start-up, before the port took requests
+        assert httpx.get(f"{server.url}/api/health", timeout=30).status_code == 200
+    finally:
+        server.close()

@@ -71,6 +71,25 @@ def test_spoofed_forwarded_for_neither_escapes_the_rate_limit_nor_reaches_the_lo
     assert clients == {"127.0.0.1"}
 
 
+def test_the_rate_limit_is_one_limit_for_every_worker(env, tmp_path):
+    """Two workers sharing the SQLite log share the rate limit too (a file beside the log): counted
+    per process, a client could get the burst of 30 from each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    app = App(env, "--rate-limit", "6", "--workers", "2")
+    try:
+        def ask(i):  # a new connection each time, 8 at once: both workers take some
+            return httpx.post(app.url + "/api/ask", json={"question": QUESTION}, timeout=60).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(ask, range(64)))
+    finally:
+        app.stop(timeout=30)
+    assert 28 <= codes.count(200) <= 32 and codes.count(429) == 64 - codes.count(200), codes
+    rows = sqlite3.connect(tmp_path / "log.sqlite3-ratelimit").execute("SELECT client FROM buckets").fetchall()
+    assert rows == [("ip:127.0.0.1",)]
+
+
 def test_a_trusted_proxy_supplies_the_client_address(env, tmp_path):
     app = App(env, "--rate-limit", "0", "--trusted-proxy", "127.0.0.1")
     try:
@@ -170,6 +189,70 @@ def test_disk_full_feedback_503_health_degraded_answers_go_on_sigterm_in_time(en
     assert len(rows) >= len(acknowledged) + 0  # every acknowledged feedback row is there
     assert len([r for r in rows if r["comment"]]) == len(acknowledged)
     assert time.monotonic() - started < 10
+
+
+@pytest.fixture
+def immutable_files(tmp_path):
+    """chattr +i / -i on files (root, on a file system with the flag); skipped where it does not work."""
+    probe = tmp_path / "probe"
+    probe.touch()
+    r = subprocess.run(["chattr", "+i", str(probe)], capture_output=True, text=True)
+    if r.returncode != 0:
+        if os.environ.get("CI"):  # CI runs as root: a fault test that cannot run there is a failure
+            pytest.fail(f"chattr +i does not work in CI: {r.stderr.strip()}")
+        pytest.skip(f"chattr +i does not work here (needs root and ext4/xfs/btrfs): {r.stderr.strip()}")
+    subprocess.run(["chattr", "-i", str(probe)], check=True)
+    changed: list[Path] = []
+
+    def chattr(flag: str, files: list[Path]) -> None:
+        subprocess.run(["chattr", flag, *map(str, files)], check=True)
+        changed.extend(files)
+
+    yield chattr
+    subprocess.run(["chattr", "-i", *map(str, changed)], capture_output=True)
+
+
+def test_immutable_log_files_no_crash_feedback_503_health_degraded_answers_go_on(env, tmp_path, immutable_files):
+    """Under WAL the first read or write after chattr +i died of SIGBUS (the -shm file is memory-mapped)."""
+    log = tmp_path / "imm" / "log.sqlite3"
+    app = App({**env, "ASSISTANT_LOG": str(log)}, "--rate-limit", "0")
+    acknowledged, refused, unlogged = [], 0, 0
+    try:
+        with httpx.Client(base_url=app.url, timeout=30) as http:
+            first = http.post("/api/ask", json={"question": QUESTION}).json()
+            assert http.post("/api/feedback", json={"answer_id": first["id"], "rating": "up",
+                                                    "comment": "before"}).status_code == 200
+            acknowledged.append("before")
+            files = sorted(log.parent.glob("log.sqlite3*"))
+            assert not any(f.name.endswith(("-wal", "-shm")) for f in files)  # no WAL, nothing mapped
+            immutable_files("+i", files)
+            for i in range(20):
+                a = http.post("/api/ask", json={"question": f"第{i % 38 + 1}项任务要求什么？"})
+                assert a.status_code == 200  # answering goes on and says the answer was not logged
+                unlogged += a.json()["logged"] is False
+                chat = http.post("/api/chat", json={"message": "第19项任务要求什么？"})
+                assert chat.status_code == 200
+                r = http.post("/api/feedback", json={"answer_id": first["id"], "rating": "up", "comment": f"c{i}"})
+                assert r.status_code == 503 and r.json()["error"] == "log_unavailable", r.text
+                refused += 1
+            assert app.proc.poll() is None  # alive
+            health = http.get("/api/health").json()
+            assert unlogged == 20 and health["status"] == "degraded" and health["log"]["failed"] >= 20
+            assert health["log"]["queued"] == 0  # failed fast, nothing piling up
+            subprocess.run(["chattr", "-i", *map(str, files)], check=True)  # writable again: writing resumes
+            r = http.post("/api/feedback", json={"answer_id": first["id"], "rating": "up", "comment": "after"})
+            assert r.status_code == 200, r.text
+            acknowledged.append("after")
+            assert http.get("/api/health").json()["status"] == "ok"
+            immutable_files("+i", sorted(log.parent.glob("log.sqlite3*")))  # and stopping with the fault on
+        started = time.monotonic()
+        code, err = app.stop(timeout=10)
+        assert time.monotonic() - started < 10 and "Traceback" not in err, err[-2000:]
+    finally:
+        app.kill()
+    subprocess.run(["chattr", "-i", *map(str, log.parent.glob("log.sqlite3*"))], check=True)
+    rows = Log(log).rows("feedback")
+    assert [r["comment"] for r in rows] == acknowledged
 
 
 # each case is a full rebuild (~40 s on 2 cores); "empty_chroma_sqlite" and "no_chroma_dir" take the
