@@ -14,6 +14,7 @@ from .errors import InputError
 from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
+from .plans.shelf import BUNDLED, PlanShelf
 from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_thesaurus
 from .text import Tokenizer, load_tokenizer
 
@@ -28,6 +29,16 @@ def load_plan(config: Config) -> Plan:
 
     stored = PlanStore(config.home).get(config.plan_id)
     return to_plan(find_outline(stored.text))
+
+
+def bundled_title(config: Config) -> str:
+    """The bundled plan's title, from its manifest."""
+    import json
+
+    try:
+        return json.loads(config.manifest_path.read_text("utf-8"))["title"]
+    except (OSError, ValueError, KeyError):
+        return "中国科学技术协会事业发展“十四五”规划"
 
 
 def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
@@ -51,6 +62,11 @@ class Assistant:
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if overrides:
             self.config = replace(self.config, **overrides)
+        self._base = self.config  # what the other plans served beside this one are built from
+        pinned = plan is not None
+        plan = None if plan == BUNDLED else plan
+        if not pinned and self.config.default_plan not in (None, BUNDLED):
+            plan = self.config.default_plan
         self.config = self.config.for_plan(plan)
         self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
@@ -64,19 +80,57 @@ class Assistant:
             from .metrics import SupportTest
 
             self.llm = LLMAnswerer(self, SupportTest(self.tokenizer))
+        self.shelf = self._shelf(pinned)
 
-    def ask(self, question: str | bytes) -> Answer:
-        """Answer one question; raise InputError for empty, non-text or over-long input."""
+    @property
+    def plan_id(self) -> str:
+        """This Assistant's own plan: "bundled" or an added plan's id."""
+        return self.config.plan_id or BUNDLED
+
+    def _shelf(self, pinned: bool) -> PlanShelf:
+        """The plans served beside this one (config.plans; None: every added plan), unless pinned to one."""
+        from .plans.registry import PlanStore
+
+        store = PlanStore(self.config.home)
+        served = [self.plan_id]
+        if not pinned:
+            wanted = self.config.plans if self.config.plans is not None else \
+                [BUNDLED] + [p.id for p in store.list()]
+            served += [p for p in wanted if p != self.plan_id and p not in served]
+        members, titles = {}, {}
+        for pid in served:
+            members[pid] = self if pid == self.plan_id else Assistant(self._base, plan=pid)
+            titles[pid] = bundled_title(self.config) if pid == BUNDLED else store.get(pid).title
+        return PlanShelf(members, titles, self.plan_id)
+
+    def plans(self) -> list[dict]:
+        """The plans served: id, title, marker tag, task count and which is the default."""
+        return self.shelf.describe()
+
+    def ask(self, question: str | bytes, plan: str | None = None) -> Answer:
+        """Answer one question from the plan it names (else the default plan), or from ``plan`` (an id);
+        raise InputError for empty, non-text or over-long input, PlanRegistryError for a plan not loaded."""
         question = self.check_question(question)
-        return self.llm.answer(question) if self.llm else self.answerer.answer(question)
+        return self.shelf.ask(question, plan)
 
-    def stream(self, question: str):
+    def stream(self, question: str, plan: str | None = None):
         """Yield text chunks as they are written, then the verified Answer (offline: just the Answer)."""
         question = self.check_question(question)
+        yield from self.shelf.ask(question, plan, stream=True)
+
+    def answer_here(self, question: str) -> Answer:
+        """This plan's answer alone (what the shelf asks each plan)."""
+        return self.llm.answer(question) if self.llm else self.answerer.answer(question)
+
+    def stream_here(self, question: str):
         if self.llm:
             yield from self.llm.stream(question)
         else:
             yield self.answerer.answer(question)
+
+    def member(self, plan: str | None) -> "Assistant":
+        """The single-plan Assistant answering from ``plan`` (None: the default)."""
+        return self.shelf.members[self.shelf.check(plan)]
 
     def check_question(self, question) -> str:
         if isinstance(question, bytes):
