@@ -182,19 +182,24 @@ class Assistant:
         """Undo an annotation; False when no active one has this id."""
         return self.memory.remove(annotation_id, author)
 
-    def conversation(self, max_turns: int = 10):
-        """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个")."""
+    def conversation(self, max_turns: int = 10, plan: str | None = None):
+        """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个");
+        ``plan`` pins it to one plan (an id), else each question goes where it names."""
         from .conversation import Conversation
 
-        return Conversation(self, max_turns)
+        return Conversation(self, max_turns, plan=self.shelf.check(plan) if plan is not None else None)
 
     def quiz(self, tasks=None, part=None, n: int = 10, kinds=("single", "multi", "judge", "blank"),
-             seed: int | None = None):
-        """A cited quiz on ``tasks`` and/or ``part`` (see ``assistant.quiz.QuizMaker.make``)::
+             seed: int | None = None, plan: str | None = None):
+        """A cited quiz on ``tasks`` and/or ``part`` of ``plan`` (None: the default plan; see
+        ``assistant.quiz.QuizMaker.make``)::
 
             bot.quiz(tasks=[19], n=5, kinds=("single", "judge"), seed=42).items[0].quote
         """
         from .quiz import QuizMaker
+
+        if plan is not None and self.shelf.check(plan) != self.plan_id:
+            return self.member(plan).quiz(tasks, part, n, kinds, seed)
 
         if getattr(self, "_quiz_maker", None) is None:
             self._quiz_maker = QuizMaker(self.plan, self.tokenizer, self.config)
