@@ -49,8 +49,11 @@ def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
 
 
 class Assistant:
-    """Answers questions about the plan from the bundled corpus, offline; ``plan="jiangling"`` answers from
-    a plan added with ``assistant plans add`` instead (its own index, built on first use)."""
+    """Answers questions about the plans it serves, offline: the bundled plan (the default, unless
+    ``config.default_plan``) and every plan added with ``assistant plans add`` (``config.plans`` chooses),
+    each with its own index (built on first use). ``bot.ask(q)`` goes to the plan ``q`` names, else the
+    default (``assistant.plans.shelf``); ``bot.ask(q, plan="jiangling")`` pins one. ``Assistant(plan="jiangling")``
+    serves that plan alone."""
 
     def __init__(self, config: Config | None = None, *, plan: str | None = None, home: str | Path | None = None,
                  fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds(),
