@@ -58,7 +58,7 @@ class PlanShelf:
     # --- answering ---------------------------------------------------------
     def ask(self, question: str, plan: str | None = None, stream: bool = False):
         """The Answer (or, with ``stream``, text chunks then the Answer) from the plan(s) the question goes to."""
-        if plan is not None:
+        if plan is not None or not self.several:  # one plan served: its answers exactly as before
             return self._one(self.check(plan), question, question, stream)
         where = route(question, self.names, self.default)
         if where.compare:
