@@ -169,3 +169,24 @@ def test_quiz_cli_per_plan(plans_home, capsys):
     assert "共有28项重点任务" in capsys.readouterr().err
     assert main(["--home", str(plans_home), "quiz", "--plan", "nowhere"]) == 1
     assert "nowhere" in capsys.readouterr().err
+
+
+def test_routing_rules_without_an_index():
+    """naming.route alone: what counts as several plans, a reference plan, a shared period."""
+    from assistant.plans.naming import PlanNames, route
+
+    names = [PlanNames.derive("bundled", '中国科学技术协会事业发展"十四五"规划（2021—2025年）', bundled=True),
+             PlanNames.derive("jiangling", A_TITLE), PlanNames.derive("qingzhu", C_TITLE),
+             PlanNames.derive("xuehui", "中国数字孪生工程学会“十五五”发展规划（2026—2030年）")]
+    for question in ("这个规划是哪天通过的？", "这份规划是依据哪些文件编制的？", "第19项任务要求什么？"):
+        assert (route(question, names, "bundled").plans, route(question, names, "bundled").compare) == (
+            ["bundled"], False), question
+    several = route("各个规划对科普队伍有什么要求", names, "bundled")
+    assert several.compare and several.plans == ["bundled", "jiangling", "qingzhu", "xuehui"]
+    assert several.question == "科普队伍有什么要求"  # what each plan is asked
+    # the plan a question only measures against is not the one it asks about
+    assert route("和省里的规划比，学会规划对标准工作写得更细，是在哪一节？", names, "bundled").plans == ["xuehui"]
+    assert route("省里的规划和市里的规划都提到“三长”制，市里的规划写在第几条？", names, "bundled").plans == ["qingzhu"]
+    # a period three plans share names all three; the bundled plan's own period names it
+    assert route("十五五规划第19项是什么", names, "bundled").plans == ["jiangling", "qingzhu", "xuehui"]
+    assert route("十四五规划第19项是什么", names, "jiangling").plans == ["bundled"]

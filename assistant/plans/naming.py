@@ -25,7 +25,7 @@ BODY = re.compile(r"^(.+?)(?:科学技术协会|科协|学会|协会|事业|发�
 # a name is taken with the words around it that also just name the plan: "江临省科协规划里" → all of it
 AROUND = r"(?:科学技术协会|科协)?(?:的)?(?:事业发展|发展)?(?:规划|计划)?(?:里面|里|中|上)?(?:的)?"
 # several plans at once, or asked to compare
-SEVERAL = re.compile(r"[两二三几各每所有这些]+(?:个|份|级|部)?(?:规划|文件)|(?:规划|文件)之间|分别(?:怎么|如何|是怎么)?(?:说|写|规定)")
+SEVERAL = re.compile(r"(?:两|二|三|几|各|每|所有|这些|这几|那些)(?:个|份|级|部)?(?:规划|文件)|(?:规划|文件)之间|分别(?:怎么|如何|是怎么)?(?:说|写|规定)")
 COMPARE = re.compile(r"(?:有)?(?:什么|哪些|何)?(?:不同|区别|差别|差异|异同)(?:之处|点)?(?:吗|呢)?|相比(?:之下)?|比较|对比|一样吗|相同吗")
 CLAUSE = re.compile(r"[，,；;。？?！!]")
 
