@@ -64,7 +64,11 @@ class PlanShelf:
         if where.compare:
             answer = self.compare(question, where.plans, where.question)
             return iter([answer]) if stream else answer
-        return self._one(where.plans[0], question, where.question, stream, named=where.named)
+        # the default plan is asked the question as written, as it is when no plan is named (its declines
+        # read names such as 中国科学院的十四五规划); another plan is asked it without the plan's name
+        target = where.plans[0]
+        asked = question if target == self.default else where.question
+        return self._one(target, question, asked, stream, named=where.named)
 
     def _one(self, plan_id: str, question: str, asked: str, stream: bool, named: bool = True):
         bot = self.members[plan_id]
