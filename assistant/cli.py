@@ -446,6 +446,7 @@ def _quiz_parser(sub) -> None:
                         "option ticked scores 0; partial: each right option +100/k %%, each wrong one "
                         "-100/(n-k) %%, so ticking them all scores 0")
     q.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    q.add_argument("--plan", metavar="ID", help="a quiz on a plan added with `assistant plans add` (its id)")
 
 
 def _quiz(args, config: Config) -> int:
@@ -454,7 +455,12 @@ def _quiz(args, config: Config) -> int:
     from .export import export, skipped
     from .quiz import QuizMaker
 
-    quiz = QuizMaker.from_config(config).make(tasks=args.task, part=args.part, n=args.n, kinds=args.kinds,
+    plan = None if args.plan in (None, "bundled") else args.plan
+    if plan is not None:
+        from .plans.registry import PlanStore
+
+        PlanStore(config.home).get(plan)  # an unknown id: one line naming the added plans
+    quiz = QuizMaker.from_config(config.for_plan(plan)).make(tasks=args.task, part=args.part, n=args.n, kinds=args.kinds,
                                               seed=args.seed)
     data = export(quiz, args.format, multi_scoring=args.multi_scoring)
     if args.output:
@@ -498,7 +504,7 @@ def _eval(args, config: Config) -> int:
     for path in (questions,):
         if not path.exists():
             raise AssistantError(f"no such file: {path}", f"找不到文件：{path}")
-    bot = Assistant(config, plan=args.plan)
+    bot = Assistant(config, plan=args.plan or config.default_plan or "bundled")  # one plan, as the gold set is
     raw = (bot.config.corpus_dir / "source.txt").read_text("utf-8")
     try:
         return run_eval(bot, questions, thresholds if thresholds and thresholds.exists() else None,

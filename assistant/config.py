@@ -56,6 +56,8 @@ class Config:
     llm_max_retries: int = 1
     min_grounded: float = 0.5  # below this share of verified sentences, fall back to the extractive answer
     plan_id: str | None = None  # an added plan (`assistant plans add`) to answer from instead of the bundled one
+    plans: tuple[str, ...] | None = None  # plans served together: "bundled" and added ids; None: all of them
+    default_plan: str | None = None  # the plan a question that names none goes to; None: the bundled plan
     max_plan_bytes: int = 200 * 1024 * 1024  # `assistant plans add` refuses larger files before reading them
     chroma_url: str | None = None  # a Chroma server (``chroma run``), e.g. http://127.0.0.1:8000; None: in <home>
 
@@ -68,7 +70,8 @@ class Config:
     @classmethod
     def from_env(cls, env: dict | None = None, **overrides) -> "Config":
         """Settings from ASSISTANT_LLM, OPENAI_BASE_URL, OPENAI_API_KEY, ASSISTANT_LLM_MODEL,
-        ASSISTANT_LLM_TIMEOUT, ASSISTANT_LLM_RETRIES, ASSISTANT_CHROMA_URL (the CLI and web layer call this; the library never reads the environment)."""
+        ASSISTANT_LLM_TIMEOUT, ASSISTANT_LLM_RETRIES, ASSISTANT_CHROMA_URL, ASSISTANT_PLANS (ids separated by commas),
+        ASSISTANT_DEFAULT_PLAN (the CLI and web layer call this; the library never reads the environment)."""
         env = os.environ if env is None else env
         values = {
             "llm": env.get("ASSISTANT_LLM", "extractive"),
@@ -78,6 +81,9 @@ class Config:
             "llm_timeout": float(env.get("ASSISTANT_LLM_TIMEOUT", "30")),
             "llm_max_retries": int(env.get("ASSISTANT_LLM_RETRIES", "1")),
             "chroma_url": env.get("ASSISTANT_CHROMA_URL") or None,
+            "plans": tuple(p.strip() for p in env["ASSISTANT_PLANS"].split(",") if p.strip())
+            if env.get("ASSISTANT_PLANS") else None,
+            "default_plan": env.get("ASSISTANT_DEFAULT_PLAN") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)

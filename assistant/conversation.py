@@ -72,14 +72,36 @@ class Conversation:
     Conversations are independent; each keeps its own history.
     """
 
-    def __init__(self, assistant, max_turns: int = 10):
-        self.assistant = assistant
+    def __init__(self, assistant, max_turns: int = 10, plan: str | None = None):
+        self.bot = assistant
+        self.plan = plan  # pinned to one plan; None: each question goes to the plan it names
         self.history: deque[tuple[str, str, Answer]] = deque(maxlen=max_turns)
+
+    @property
+    def assistant(self):
+        """The plan follow-ups are resolved in: the pinned one, else the one that gave the last answer."""
+        members = getattr(self.bot, "shelf", None)
+        if members is None:
+            return self.bot
+        last = getattr(self.history[-1][2], "plan", None) if self.history else None
+        return self.bot.member(self.plan or (last if last in members.members else None))
+
+    def _plan_for(self, question: str, resolved: str) -> str | None:
+        """A resolved follow-up stays in the plan of the answer it follows."""
+        if self.plan or resolved == question or not hasattr(self.bot, "shelf"):
+            return self.plan
+        return self.assistant.plan_id
+
+    def _ask(self, question: str, resolved: str, stream: bool = False):
+        plan = self._plan_for(question, resolved)
+        if not hasattr(self.bot, "shelf"):
+            return self.bot.stream(resolved) if stream else self.bot.ask(resolved)
+        return self.bot.stream(resolved, plan=plan) if stream else self.bot.ask(resolved, plan=plan)
 
     def ask(self, question: str) -> Answer:
         question = self.assistant.check_question(question)
         resolved = self.resolve(question)
-        answer = self.assistant.ask(resolved)
+        answer = self._ask(question, resolved)
         answer.question = question
         self.history.append((question, resolved, answer))
         return answer
@@ -88,7 +110,7 @@ class Conversation:
         """As ``ask``, but yield text chunks first (LLM mode), then the Answer."""
         question = self.assistant.check_question(question)
         resolved = self.resolve(question)
-        for piece in self.assistant.stream(resolved):
+        for piece in self._ask(question, resolved, stream=True):
             if isinstance(piece, str):
                 yield piece
             else:

@@ -14,6 +14,7 @@ from .errors import InputError
 from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
+from .plans.shelf import BUNDLED, PlanShelf
 from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_thesaurus
 from .text import Tokenizer, load_tokenizer
 
@@ -30,6 +31,16 @@ def load_plan(config: Config) -> Plan:
     return to_plan(find_outline(stored.text))
 
 
+def bundled_title(config: Config) -> str:
+    """The bundled plan's title, from its manifest."""
+    import json
+
+    try:
+        return json.loads(config.manifest_path.read_text("utf-8"))["title"]
+    except (OSError, ValueError, KeyError):
+        return "中国科学技术协会事业发展“十四五”规划"
+
+
 def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
     """The parsed corpus and its jieba tokenizer (cache under the data dir)."""
     plan = load_plan(config)
@@ -38,8 +49,11 @@ def load_plan_and_tokenizer(config: Config) -> tuple[Plan, Tokenizer]:
 
 
 class Assistant:
-    """Answers questions about the plan from the bundled corpus, offline; ``plan="jiangling"`` answers from
-    a plan added with ``assistant plans add`` instead (its own index, built on first use)."""
+    """Answers questions about the plans it serves, offline: the bundled plan (the default, unless
+    ``config.default_plan``) and every plan added with ``assistant plans add`` (``config.plans`` chooses),
+    each with its own index (built on first use). ``bot.ask(q)`` goes to the plan ``q`` names, else the
+    default (``assistant.plans.shelf``); ``bot.ask(q, plan="jiangling")`` pins one. ``Assistant(plan="jiangling")``
+    serves that plan alone."""
 
     def __init__(self, config: Config | None = None, *, plan: str | None = None, home: str | Path | None = None,
                  fusion: Fusion = DEFAULT_FUSION, thresholds: Thresholds = Thresholds(),
@@ -51,6 +65,11 @@ class Assistant:
         overrides = {k: v for k, v in overrides.items() if v is not None}
         if overrides:
             self.config = replace(self.config, **overrides)
+        self._base = self.config  # what the other plans served beside this one are built from
+        pinned = plan is not None
+        plan = None if plan == BUNDLED else plan
+        if not pinned and self.config.default_plan not in (None, BUNDLED):
+            plan = self.config.default_plan
         self.config = self.config.for_plan(plan)
         self.plan, self.tokenizer = load_plan_and_tokenizer(self.config)
         self.index = open_index(self.config, self.plan, self.tokenizer)
@@ -64,15 +83,49 @@ class Assistant:
             from .metrics import SupportTest
 
             self.llm = LLMAnswerer(self, SupportTest(self.tokenizer))
+        self.shelf = self._shelf(pinned)
 
-    def ask(self, question: str | bytes) -> Answer:
-        """Answer one question; raise InputError for empty, non-text or over-long input."""
+    @property
+    def plan_id(self) -> str:
+        """This Assistant's own plan: "bundled" or an added plan's id."""
+        return self.config.plan_id or BUNDLED
+
+    def _shelf(self, pinned: bool) -> PlanShelf:
+        """The plans served beside this one (config.plans; None: every added plan), unless pinned to one."""
+        from .plans.registry import PlanStore
+
+        store = PlanStore(self.config.home)
+        served = [self.plan_id]
+        if not pinned:
+            wanted = self.config.plans if self.config.plans is not None else \
+                [BUNDLED] + [p.id for p in store.list()]
+            served += [p for p in wanted if p != self.plan_id and p not in served]
+        members, titles = {}, {}
+        for pid in served:
+            members[pid] = self if pid == self.plan_id else Assistant(self._base, plan=pid)
+            titles[pid] = bundled_title(self.config) if pid == BUNDLED else store.get(pid).title
+        return PlanShelf(members, titles, self.plan_id)
+
+    def plans(self) -> list[dict]:
+        """The plans served: id, title, marker tag, task count and which is the default."""
+        return self.shelf.describe()
+
+    def ask(self, question: str | bytes, plan: str | None = None) -> Answer:
+        """Answer one question from the plan it names (else the default plan), or from ``plan`` (an id);
+        raise InputError for empty, non-text or over-long input, PlanRegistryError for a plan not loaded."""
         question = self.check_question(question)
-        return self.llm.answer(question) if self.llm else self.answerer.answer(question)
+        return self.shelf.ask(question, plan)
 
-    def stream(self, question: str):
+    def stream(self, question: str, plan: str | None = None):
         """Yield text chunks as they are written, then the verified Answer (offline: just the Answer)."""
         question = self.check_question(question)
+        yield from self.shelf.ask(question, plan, stream=True)
+
+    def answer_here(self, question: str) -> Answer:
+        """This plan's answer alone (what the shelf asks each plan)."""
+        return self.llm.answer(question) if self.llm else self.answerer.answer(question)
+
+    def stream_here(self, question: str):
         if self.llm:
             yield from self.llm.stream(question)
         else:
@@ -82,9 +135,14 @@ class Assistant:
         """Load now what the first questions would otherwise load while holding a core (jieba's
         part-of-speech tables: ~1 s of CPU, which under 32 clients stalled every request behind it).
         The server calls this before it takes requests; a one-off ``assistant ask`` does not pay for it."""
-        self.tokenizer.pos_tokenizer  # noqa: B018 (a lazy property)
-        if self.llm is None:  # offline: one question through every stage (a model endpoint is not called)
-            self.answerer.answer("规划提出了哪些重点任务？")
+        for member in self.shelf.members.values():  # every plan served
+            member.tokenizer.pos_tokenizer  # noqa: B018 (a lazy property)
+            if member.llm is None:  # offline: one question through every stage (a model endpoint is not called)
+                member.answerer.answer("规划提出了哪些重点任务？")
+
+    def member(self, plan: str | None) -> "Assistant":
+        """The single-plan Assistant answering from ``plan`` (None: the default)."""
+        return self.shelf.members[self.shelf.check(plan)]
 
     def check_question(self, question) -> str:
         if isinstance(question, bytes):
@@ -136,19 +194,24 @@ class Assistant:
         """Undo an annotation; False when no active one has this id."""
         return self.memory.remove(annotation_id, author)
 
-    def conversation(self, max_turns: int = 10):
-        """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个")."""
+    def conversation(self, max_turns: int = 10, plan: str | None = None):
+        """A new, independent chat that resolves follow-up questions ("它", "第二个", "上一个");
+        ``plan`` pins it to one plan (an id), else each question goes where it names."""
         from .conversation import Conversation
 
-        return Conversation(self, max_turns)
+        return Conversation(self, max_turns, plan=self.shelf.check(plan) if plan is not None else None)
 
     def quiz(self, tasks=None, part=None, n: int = 10, kinds=("single", "multi", "judge", "blank"),
-             seed: int | None = None):
-        """A cited quiz on ``tasks`` and/or ``part`` (see ``assistant.quiz.QuizMaker.make``)::
+             seed: int | None = None, plan: str | None = None):
+        """A cited quiz on ``tasks`` and/or ``part`` of ``plan`` (None: the default plan; see
+        ``assistant.quiz.QuizMaker.make``)::
 
             bot.quiz(tasks=[19], n=5, kinds=("single", "judge"), seed=42).items[0].quote
         """
         from .quiz import QuizMaker
+
+        if plan is not None and self.shelf.check(plan) != self.plan_id:
+            return self.member(plan).quiz(tasks, part, n, kinds, seed)
 
         if getattr(self, "_quiz_maker", None) is None:
             self._quiz_maker = QuizMaker(self.plan, self.tokenizer, self.config)

@@ -20,6 +20,8 @@ class Citation:
     node_id: str
     start: int
     end: int
+    plan: str | None = None  # the plan's id ("bundled" for the bundled plan)
+    plan_title: str | None = None
 
     @property
     def is_title(self) -> bool:
@@ -35,6 +37,7 @@ class RetrievedPassage:
     text: str
     score: float
     node_id: str
+    plan: str | None = None
 
 
 @dataclass
@@ -53,6 +56,8 @@ class Answer:
     removed: list[dict] = field(default_factory=list)  # LLM mode: {"text", "reason"} of dropped sentences
     support: list[dict] = field(default_factory=list)  # LLM mode: {"text", "supported"} for every sentence written
     related: list[int] = field(default_factory=list)  # a list's tasks offered as close, not as members
+    plan: str | None = None  # the plan that answered; None when several did (a comparison)
+    plans: list[str] = field(default_factory=list)  # the plans that answered, one block each in a comparison
 
     @property
     def cited_tasks(self) -> list[int]:

@@ -60,6 +60,7 @@ class QuizMaker:
     def __init__(self, plan: Plan, tokenizer: Tokenizer, config: Config | None = None, chat_model=None):
         self.plan = plan
         self.config = config or Config()
+        self.plan_id = self.config.plan_id or "bundled"
         self.analysis = Analysis(plan, tokenizer)
         self.checker = Checker(plan, tokenizer)
         self.llm = None
@@ -70,8 +71,11 @@ class QuizMaker:
 
     @classmethod
     def from_config(cls, config: Config) -> "QuizMaker":
-        """Plan and tokenizer from the bundled files: fast, needs neither the index nor embeddings."""
-        plan = Plan.load(config.corpus_path)
+        """Plan and tokenizer from the files (the bundled plan's, or the added plan ``config.plan_id``'s):
+        fast, needs neither the index nor embeddings."""
+        from .core import load_plan
+
+        plan = load_plan(config)
         tokenizer = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))
         return cls(plan, tokenizer, config)
 
@@ -103,7 +107,7 @@ class QuizMaker:
             notices.append(f"所选范围只能出{len(items)}道互不重复、通过校验的题目（要求{n}道）。")
         stats["seconds"] = round(time.perf_counter() - t0, 4)
         return Quiz(items, task_numbers, sections, n, list(kinds), seed, source,
-                    "".join(notices) or None, dict(stats))
+                    "".join(notices) or None, dict(stats), plan=self.plan_id)
 
     def select(self, tasks, part) -> tuple[list[Node], list[int], list[str]]:
         """The nodes to ask about: the given tasks plus the part's tasks (a part without tasks, such

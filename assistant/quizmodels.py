@@ -69,6 +69,7 @@ class Quiz:
     source: str = "offline"  # "offline" | "llm" (with any offline top-up noted in ``notice``)
     notice: str | None = None
     stats: dict = field(default_factory=dict)  # candidates tried / rejected, time, llm rounds
+    plan: str | None = None  # the plan's id ("bundled" for the bundled plan)
 
     @property
     def title(self) -> str:
@@ -81,4 +82,5 @@ class Quiz:
     def to_dict(self) -> dict:
         return {"title": self.title, "tasks": self.tasks, "sections": self.sections, "n": self.n,
                 "kinds": self.kinds, "seed": self.seed, "source": self.source, "notice": self.notice,
+                "plan": self.plan,
                 "items": [i.to_dict() for i in self.items]}

@@ -42,7 +42,7 @@ from .admin import admin_router
 from .annotations import public_route
 from .config import Config
 from .embeddings import CpuGate, QueryBatcher, use_batcher
-from .errors import AssistantError, InputError, NotFound
+from .errors import AssistantError, InputError, NotFound, PlanRegistryError
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
                     SharedTokenBucket, TokenBucket, error_payload, json_bytes, key_matches,
                     origin_regex)
@@ -142,12 +142,15 @@ def parse_admin_keys(pairs) -> dict[str, str]:
 class AskRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     question: str = Field(description="问题，1–500字", examples=["第19项任务要求什么？"])
+    plan: str | None = Field(None, max_length=40, description="只用这个规划回答（其编号，见 GET /api/plans）；"
+                             "不给则按问题里点名的规划，否则用默认规划", examples=["bundled"])
 
 
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     message: str = Field(description="本轮问题；可以是追问，如“它具体怎么落实？”", examples=["它具体怎么落实？"])
     session_id: str | None = Field(None, description="上一轮返回的会话号；不给则新开会话", pattern=SESSION_RE.pattern)
+    plan: str | None = Field(None, max_length=40, description="只用这个规划回答（其编号，见 GET /api/plans）")
 
 
 class FeedbackRequest(BaseModel):
@@ -172,6 +175,8 @@ class AnswerOut(BaseModel):
     route: str = Field(description="回答方式：task、part、aggregate、term、search、refuse；由标注给出的回答，"
                                    "带管理密钥时为 annotation，否则为它所代替的 task、part 或 refuse")
     mode: str
+    plan: str | None = Field(None, description="回答所依据的规划编号；对照几个规划时为空，见 plans")
+    plans: list[str] = Field(default_factory=list, description="回答所依据的规划（对照时每个规划一段）")
     notice: str | None = None
     session_id: str | None = None
     resolved_question: str | None = None
@@ -200,14 +205,15 @@ class CompletionRequest(BaseModel):
 
 class QuizRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    tasks: list[Annotated[int, Field(ge=1, le=38, strict=True)]] | None = Field(
-        None, description="任务编号（1–38）", examples=[[19]], min_length=1, max_length=38)
+    tasks: list[Annotated[int, Field(ge=1, le=999, strict=True)]] | None = Field(
+        None, description="任务编号（内置规划为1–38）", examples=[[19]], min_length=1, max_length=50)
     part: Literal[PARTS] | Annotated[int, Field(ge=1, le=10)] | None = Field(
         None, description="部分：“一”到“十”，或1–10", examples=["六"])
     n: int = Field(10, ge=1, le=50)
     kinds: list[Literal["single", "multi", "judge", "blank"]] = Field(
         default_factory=lambda: ["single", "multi", "judge", "blank"], min_length=1, max_length=4)
     seed: int | None = Field(None, ge=0, le=2**63 - 1, description="相同的种子给出相同的题目")
+    plan: str | None = Field(None, max_length=40, description="出题的规划编号（见 GET /api/plans）；不给则用默认规划")
 
 
 class ErrorOut(BaseModel):
@@ -390,6 +396,10 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         log.warning("log unavailable on %s: %s", request.url.path, exc)
         return _error(503, "log_unavailable", exc.message_zh, str(exc), {"Retry-After": "30"}, request.url.path)
 
+    @app.exception_handler(PlanRegistryError)
+    async def _unknown_plan(request: Request, exc: PlanRegistryError):
+        return _error(422, "unknown_plan", exc.message_zh, str(exc), path=request.url.path)
+
     @app.exception_handler(AssistantError)
     async def _assistant_error(request: Request, exc: AssistantError):
         status = 422 if isinstance(exc, InputError) else 500
@@ -441,12 +451,15 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.post("/api/ask", response_model=AnswerOut, tags=["问答"], summary="回答一个问题（带引用）")
     async def ask(body: AskRequest, request: Request):
         started = time.perf_counter()
-        return await answer_out(await answering(bot.ask, body.question), started, request)
+        plan = bot.shelf.check(body.plan) if body.plan is not None else None  # 422 before any work
+        return await answer_out(await answering(bot.ask, body.question, plan), started, request)
 
     @app.post("/api/chat", response_model=AnswerOut, tags=["问答"], summary="多轮对话：追问会结合上文")
     async def chat(body: ChatRequest, request: Request):
         started = time.perf_counter()
+        plan = bot.shelf.check(body.plan) if body.plan is not None else None
         session_id, conversation = await anyio.to_thread.run_sync(sessions.get, body.session_id)
+        conversation.plan = plan
 
         def turn():
             answer = conversation.ask(body.message)
@@ -460,6 +473,10 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         except LogUnavailable:
             pass  # counted in the log's health; this process's copy keeps the session going
         return out
+
+    @app.get("/api/plans", tags=["规划"], summary="已加载的规划：编号、标题、引用标记前缀、任务数、是否默认")
+    def plans():
+        return bot.plans()
 
     @app.get("/api/tasks", tags=["规划"], summary="38项任务的列表")
     def tasks():
@@ -495,7 +512,8 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
         return (await make_quiz(body)).to_dict()
 
     async def make_quiz(body: QuizRequest):
-        return await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed)
+        plan = bot.shelf.check(body.plan) if body.plan is not None else None
+        return await answering(bot.quiz, body.tasks, body.part, body.n, tuple(body.kinds), body.seed, plan)
 
     @app.post("/api/quiz/export", tags=["出题"], summary="出题并导出为 md/json/csv/xlsx/gift/aiken 文件")
     async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md",

@@ -97,6 +97,12 @@ def build_ui(bot, store) -> gr.Blocks:
     plan = bot.plan
     parts = {p.numeral: p for p in plan.parts}
     part_choices = [(p.label, p.numeral) for p in plan.parts]
+    shelf = getattr(bot, "shelf", None)
+    several = bool(shelf and shelf.several)  # the plan selector shows only when more than one plan is loaded
+
+    def plan_of(cite):
+        """The plan a citation quotes (its chip opens that plan's text)."""
+        return bot.member(cite.plan).plan if several and cite.plan else plan
 
     def answer_message(answer: Answer) -> str:
         text = answer.text
@@ -111,7 +117,7 @@ def build_ui(bot, store) -> gr.Blocks:
         # the first quote is shown at once (below), so its chip is the one marked
         return cites, gr.update(choices=choices, value="0" if choices else None, visible=bool(choices))
 
-    def respond(message, history, conversation, cites, ids):
+    def respond(message, history, conversation, cites, ids, pinned=""):
         history = list(history or [])
         message = (message or "").strip()
         if not message:
@@ -119,6 +125,7 @@ def build_ui(bot, store) -> gr.Blocks:
             return
         if conversation is None:
             conversation = bot.conversation()
+        conversation.plan = (pinned or None) if several else conversation.plan
         history.append({"role": "user", "content": _plain(message)})
         history.append({"role": "assistant", "content": "正在查找规划原文…"})
         yield history, conversation, cites, ids, gr.update(), gr.update(), ""
@@ -148,14 +155,14 @@ def build_ui(bot, store) -> gr.Blocks:
             pass  # counted in /api/health; this answer takes no feedback
         history[-1] = {"role": "assistant", "content": answer_message(answer)}
         cites, chips = chips_for(answer)
-        viewer = node_html(plan, cites[0].node_id, cites[0].start, cites[0].end, fold=True) if cites else ""  # a quote, not a title
+        viewer = node_html(plan_of(cites[0]), cites[0].node_id, cites[0].start, cites[0].end, fold=True) if cites else ""  # a quote, not a title
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
 
     def open_citation(choice, cites):
         if choice is None or not cites:
             return gr.update()
         c = cites[int(choice)]
-        return gr.update(value=node_html(plan, c.node_id, c.start, c.end, fold=True), visible=True)
+        return gr.update(value=node_html(plan_of(c), c.node_id, c.start, c.end, fold=True), visible=True)
 
     def like(data: gr.LikeData, ids):
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -188,6 +195,10 @@ def build_ui(bot, store) -> gr.Blocks:
                                              buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
                         chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
                                          elem_classes=["chips"], elem_id="citations")
+                        plan_pick = gr.Dropdown(
+                            [("自动：按问题里点名的规划，否则默认规划", "")]
+                            + [(f"{p['title']}（{p['id']}）", p["id"]) for p in bot.plans()],
+                            value="", label="规划", visible=several, elem_id="plan-pick")
                         box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
                                          max_length=500, submit_btn="发送", elem_id="question")
                         gr.Examples(EXAMPLES, inputs=box, label="示例问题", elem_id="examples")
@@ -195,7 +206,7 @@ def build_ui(bot, store) -> gr.Blocks:
                         viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
                 conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})
                 outputs = [chatbot, conversation, cites, ids, chips, viewer, box]
-                box.submit(respond, [box, chatbot, conversation, cites, ids], outputs)
+                box.submit(respond, [box, chatbot, conversation, cites, ids, plan_pick], outputs)
                 chips.change(open_citation, [chips, cites], viewer)
                 chatbot.like(like, [ids], None)
                 clear = gr.Button("新对话", size="sm", variant="secondary")

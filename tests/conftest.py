@@ -137,3 +137,27 @@ def postgres():
     server = start_postgres()
     yield server
     server.close()
+
+
+@pytest.fixture(scope="session")
+def plans_home(tmp_path_factory, index_home) -> Path:
+    """A home serving three plans: the bundled one (its index copied from the session's), the fictional
+    province plan A (PDF, id jiangling) and city plan C (TXT, id qingzhu) from tests/plans, each added
+    by the real importer; their indexes are built once, by the first Assistant that loads them."""
+    import shutil
+
+    from assistant.plans.importer import parse_file
+    from assistant.plans.registry import PlanStore
+
+    home = tmp_path_factory.mktemp("plans-home")
+    shutil.copytree(index_home / "index", home / "index")
+    store = PlanStore(home)
+    store.add(parse_file(REPO / "tests" / "plans" / "A_jiangling_province_plan.pdf"), "jiangling")
+    store.add(parse_file(REPO / "tests" / "plans" / "C_qingzhu_city_plan.txt"), "qingzhu")
+    return home
+
+
+@pytest.fixture(scope="session")
+def plans_bot(plans_home) -> Assistant:
+    """One Assistant serving the three plans of ``plans_home``, the bundled one the default."""
+    return Assistant(Config(home=plans_home, progress=False))

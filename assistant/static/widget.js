@@ -2,7 +2,8 @@
  * 规划助手 chat widget. Embed with one tag:
  *   <script src="https://HOST/widget.js" data-title="规划助手" async></script>
  * Optional: data-position="left", data-api-key="…" (visible to every visitor: use only
- * a key meant for the public), data-open="true" (start opened), data-greeting="…".
+ * a key meant for the public), data-open="true" (start opened), data-greeting="…",
+ * data-plan="jiangling" (answer from that plan only: the ids are listed by GET /api/plans).
  *
  * Everything lives in a shadow root on one fixed-position element: the host page's
  * styles cannot reach in and ours cannot leak out. A second copy of the tag is a no-op.
@@ -24,6 +25,7 @@
   var data = script.dataset || {};
   var title = data.title || "规划助手";
   var apiKey = data.apiKey || null;
+  var plan = data.plan || undefined;
   var left = data.position === "left";
   var greeting = data.greeting || "您好！我可以回答关于中国科协“十四五”规划的问题，每个回答都注明出自哪项任务。";
   var storeKey = "guihua-widget:" + base;
@@ -238,7 +240,7 @@
     var timer = controller && setTimeout(function () { controller.abort(); }, 60000);
     fetch(base + "/api/chat", {
       method: "POST", headers: headers, credentials: "omit",
-      body: JSON.stringify({ message: text, session_id: memory.session_id || undefined }),
+      body: JSON.stringify({ message: text, session_id: memory.session_id || undefined, plan: plan }),
       signal: controller ? controller.signal : undefined
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) { return { ok: r.ok, body: body }; });
