@@ -15,6 +15,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.server import ServerSettings, create_app
@@ -153,7 +154,10 @@ def test_widget_on_a_phone(browser, live, tmp_path, shots):
         box = widget.locator(".panel").bounding_box()
         assert box["width"] == 390 and box["height"] == 780  # full screen on a phone
         reply = _ask(widget, "哪些任务涉及乡村振兴？", 1)
-        assert reply.locator(".chip").all_inner_texts() == ["任务11", "任务19"]
+        answer = httpx.post(f"{live.url}/api/ask", json={"question": "哪些任务涉及乡村振兴？"}).json()
+        members = [n for n in answer["cited_tasks"] if n not in answer["related"]]
+        assert members == [11, 19]  # then the tasks offered as close, each a chip too
+        assert reply.locator(".chip").all_inner_texts() == [f"任务{n}" for n in answer["cited_tasks"]]
         page.screenshot(path=str(shots / "widget-phone.png"))
         context.close()
     finally:
