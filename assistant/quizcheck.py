@@ -89,10 +89,10 @@ def verbatim(text: str, quote: str) -> str | None:
     return text[where[k]:where[k + len(target) - 1] + 1] if k != -1 else None
 
 
-def quoted(stem: str) -> list[str]:
-    """The top-level “…” segments of a stem, in order (‘’ nest inside them)."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(stem):
+def quote_spans(text: str):
+    """(start, end) of each top-level “…” segment, in order (‘’ and inner “” nest inside them)."""
+    depth, start = 0, 0
+    for i, ch in enumerate(text):
         if ch == "“":
             if depth == 0:
                 start = i + 1
@@ -100,8 +100,12 @@ def quoted(stem: str) -> list[str]:
         elif ch == "”" and depth:
             depth -= 1
             if depth == 0:
-                out.append(stem[start:i])
-    return out
+                yield start, i
+
+
+def quoted(stem: str) -> list[str]:
+    """The top-level “…” segments of a stem, in order (‘’ nest inside them)."""
+    return [stem[a:b] for a, b in quote_spans(stem)]
 
 
 def attributions(text: str) -> list[tuple[str, int]]:
@@ -110,18 +114,7 @@ def attributions(text: str) -> list[tuple[str, int]]:
     >>> attributions("“建设‘科普中国’”出自任务23；“办好科技周”见任务20。")
     [('建设‘科普中国’', 23), ('办好科技周', 20)]
     """
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "“":
-            if depth == 0:
-                start = i + 1
-            depth += 1
-        elif ch == "”" and depth:
-            depth -= 1
-            m = _SOURCE.match(text, i + 1) if depth == 0 else None
-            if m:
-                out.append((text[start:i], int(m.group(1))))
-    return out
+    return [(text[a:b], int(m.group(1))) for a, b in quote_spans(text) for m in [_SOURCE.match(text, b + 1)] if m]
 
 
 def statement(stem: str) -> str:

@@ -129,6 +129,34 @@ def invariants(plan):
     return lambda answer: check_answer_invariants(plan, answer)
 
 
+@pytest.fixture
+def chattr(tmp_path):
+    """Make sure ``chattr +i`` works here (root, on ext4/xfs/btrfs), then give a runner, chattr("+i", paths),
+    whose files lose the flag again after the test.
+    Skipped where it does not work, except under CI, which runs as root: there a fault test that cannot
+    run is a failure."""
+    import subprocess
+
+    probe = tmp_path / "chattr-probe"
+    probe.touch()
+    r = subprocess.run(["chattr", "+i", str(probe)], capture_output=True, text=True)
+    if r.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"chattr +i does not work in CI: {r.stderr.strip()}")
+        pytest.skip(f"chattr +i does not work here (needs root and ext4/xfs/btrfs): {r.stderr.strip()}")
+    subprocess.run(["chattr", "-i", str(probe)], check=True)
+    changed: list[Path] = []
+
+    def run(flag: str, paths) -> None:
+        paths = list(paths)
+        subprocess.run(["chattr", flag, *map(str, paths)], check=True)
+        changed.extend(paths)
+
+    yield run
+    if changed:  # the temporary folder can be removed again
+        subprocess.run(["chattr", "-i", *map(str, changed)], capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def postgres():
     """A throwaway PostgreSQL cluster on 127.0.0.1 (tests/pg_server.py); each test makes its own database."""

@@ -191,28 +191,7 @@ def test_disk_full_feedback_503_health_degraded_answers_go_on_sigterm_in_time(en
     assert time.monotonic() - started < 10
 
 
-@pytest.fixture
-def immutable_files(tmp_path):
-    """chattr +i / -i on files (root, on a file system with the flag); skipped where it does not work."""
-    probe = tmp_path / "probe"
-    probe.touch()
-    r = subprocess.run(["chattr", "+i", str(probe)], capture_output=True, text=True)
-    if r.returncode != 0:
-        if os.environ.get("CI"):  # CI runs as root: a fault test that cannot run there is a failure
-            pytest.fail(f"chattr +i does not work in CI: {r.stderr.strip()}")
-        pytest.skip(f"chattr +i does not work here (needs root and ext4/xfs/btrfs): {r.stderr.strip()}")
-    subprocess.run(["chattr", "-i", str(probe)], check=True)
-    changed: list[Path] = []
-
-    def chattr(flag: str, files: list[Path]) -> None:
-        subprocess.run(["chattr", flag, *map(str, files)], check=True)
-        changed.extend(files)
-
-    yield chattr
-    subprocess.run(["chattr", "-i", *map(str, changed)], capture_output=True)
-
-
-def test_immutable_log_files_no_crash_feedback_503_health_degraded_answers_go_on(env, tmp_path, immutable_files):
+def test_immutable_log_files_no_crash_feedback_503_health_degraded_answers_go_on(env, tmp_path, chattr):
     """Under WAL the first read or write after chattr +i died of SIGBUS (the -shm file is memory-mapped)."""
     log = tmp_path / "imm" / "log.sqlite3"
     app = App({**env, "ASSISTANT_LOG": str(log)}, "--rate-limit", "0")
@@ -225,7 +204,7 @@ def test_immutable_log_files_no_crash_feedback_503_health_degraded_answers_go_on
             acknowledged.append("before")
             files = sorted(log.parent.glob("log.sqlite3*"))
             assert not any(f.name.endswith(("-wal", "-shm")) for f in files)  # no WAL, nothing mapped
-            immutable_files("+i", files)
+            chattr("+i", files)
             for i in range(20):
                 a = http.post("/api/ask", json={"question": f"第{i % 38 + 1}项任务要求什么？"})
                 assert a.status_code == 200  # answering goes on and says the answer was not logged
@@ -244,7 +223,7 @@ def test_immutable_log_files_no_crash_feedback_503_health_degraded_answers_go_on
             assert r.status_code == 200, r.text
             acknowledged.append("after")
             assert http.get("/api/health").json()["status"] == "ok"
-            immutable_files("+i", sorted(log.parent.glob("log.sqlite3*")))  # and stopping with the fault on
+            chattr("+i", sorted(log.parent.glob("log.sqlite3*")))  # and stopping with the fault on
         started = time.monotonic()
         code, err = app.stop(timeout=10)
         assert time.monotonic() - started < 10 and "Traceback" not in err, err[-2000:]
