@@ -92,6 +92,15 @@ def _open_widget(page):
     return widget
 
 
+def _widget_on_a_phone(browser, site: Site):
+    """A 390 × 780 phone (2× pixels) on the host page, the widget opened: (context, page, widget)."""
+    context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.goto(site.url + "/index.html")
+    return context, page, _open_widget(page)
+
+
 def _ask(widget, question: str, answers_before: int):
     widget.locator("textarea").fill(question)
     widget.locator("textarea").press("Enter")
@@ -146,11 +155,7 @@ def test_widget_on_a_third_party_page_answers_with_citations(browser, live, tmp_
 def test_widget_on_a_phone(browser, live, tmp_path, shots):
     site = _site(tmp_path, f"{live.url}/widget.js")
     try:
-        context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True,
-                                      device_scale_factor=2)
-        page = context.new_page()
-        page.goto(site.url + "/index.html")
-        widget = _open_widget(page)
+        context, page, widget = _widget_on_a_phone(browser, site)
         box = widget.locator(".panel").bounding_box()
         assert box["width"] == 390 and box["height"] == 780  # full screen on a phone
         reply = _ask(widget, "哪些任务涉及乡村振兴？", 1)
@@ -213,11 +218,7 @@ def _cited_quotes(citations: list[dict]) -> list[str]:
 def test_widget_on_a_phone_fits_and_shows_the_cited_text_under_the_answer(browser, live, tmp_path, shots, plan):
     site = _site(tmp_path, f"{live.url}/widget.js")
     try:
-        context = browser.new_context(viewport={"width": 390, "height": 780}, is_mobile=True, has_touch=True,
-                                      device_scale_factor=2)
-        page = context.new_page()
-        page.goto(site.url + "/index.html")
-        widget = _open_widget(page)
+        context, page, widget = _widget_on_a_phone(browser, site)
         host = page.locator("guihua-chat-widget")
         empty = host.evaluate(WIDGET_BOXES)
         assert empty["overlaps"] == [] and empty["wide"] == [], empty
