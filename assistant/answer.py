@@ -197,8 +197,8 @@ class ExtractiveAnswerer:
             top = self.retriever.search(topic).hits[0].node  # "讲保障的有哪几条任务": a part's topic
             if top.kind == "part" and self.plan.part(top.section).tasks:
                 return self._list_part_tasks(question, top.section)
-            if top.task is None or self._out_of_scope(self.retriever.search(question)):
-                return None  # "基本原则有哪几条": a section answers, not a list of tasks
+            if top.task is None or self._out_of_scope(self.retriever.search(topic)):
+                return None  # "基本原则有哪几条": a section answers; "人工智能": the plan does not say it
             # the plan never says it in these words ("老同志"): the tasks closest to it, said as such
             close = self._related_tasks(topic, [])
             return self._list_answer(question, f"规划中没有直接说到“{topic}”，内容相近的任务有{len(close)}项：",

@@ -118,11 +118,14 @@ def test_a_list_offers_close_tasks_apart_from_its_members(bot, plan, invariants)
 
 
 def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot, plan, invariants):
-    assert "老同志" not in plan.text
-    answer = bot.ask("我们老科协的退休老同志还能发挥啥作用？规划里提到老同志的是哪几条？")
-    assert not answer.refused and answer.text.startswith("规划中没有直接说到“老同志”")
+    assert "老科协" not in plan.text
+    answer = bot.ask("规划里哪些任务提到老科协？")
+    assert not answer.refused and answer.text.startswith("规划中没有直接说到“老科协”")
     assert tasks_saying(plan, "老科技工作者") & set(answer.cited_tasks)
     invariants(answer)
+    # a lay word the lexicon knows lists what the plan says for it (老同志 → 老科技工作者)
+    answer = bot.ask("我们老科协的退休老同志还能发挥啥作用？规划里提到老同志的是哪几条？")
+    assert tasks_saying(plan, "老科技工作者") <= set(answer.listed_tasks), answer.text
 
 
 @pytest.mark.parametrize("question,words", [
