@@ -15,20 +15,9 @@ from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
 from .plans.shelf import BUNDLED, PlanShelf
+from .plans.toplan import load_plan
 from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_thesaurus
 from .text import Tokenizer, load_tokenizer
-
-
-def load_plan(config: Config) -> Plan:
-    """The bundled corpus, or the added plan ``config.plan_id`` (PlanRegistryError when there is none)."""
-    if config.plan_id is None:
-        return Plan.load(config.corpus_path)
-    from .plans.registry import PlanStore
-    from .plans.structure import find_outline
-    from .plans.toplan import to_plan
-
-    stored = PlanStore(config.home).get(config.plan_id)
-    return to_plan(find_outline(stored.text))
 
 
 def bundled_title(config: Config) -> str:

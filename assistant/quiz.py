@@ -73,7 +73,7 @@ class QuizMaker:
     def from_config(cls, config: Config) -> "QuizMaker":
         """Plan and tokenizer from the files (the bundled plan's, or the added plan ``config.plan_id``'s):
         fast, needs neither the index nor embeddings."""
-        from .core import load_plan
+        from .plans.toplan import load_plan
 
         plan = load_plan(config)
         tokenizer = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))

@@ -15,9 +15,22 @@ order, and their label keeps the mark as written ("任务12 三(四)(1) 建立�
 from __future__ import annotations
 
 from ..cleaning import COLOPHON
+from ..config import Config
 from ..plan import Node, Part, Plan, Sentence
 from ..text import int_to_cn, split_sentences
 from .structure import Outline
+
+
+def load_plan(config: Config) -> Plan:
+    """The bundled corpus, or the added plan ``config.plan_id`` (PlanRegistryError when there is none);
+    light: the quiz needs it without the answering stack."""
+    if config.plan_id is None:
+        return Plan.load(config.corpus_path)
+    from .registry import PlanStore
+    from .structure import find_outline
+
+    stored = PlanStore(config.home).get(config.plan_id)
+    return to_plan(find_outline(stored.text))
 
 
 def to_plan(outline: Outline) -> Plan:
