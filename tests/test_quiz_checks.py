@@ -67,8 +67,9 @@ def test_a_quote_that_is_not_verbatim_or_not_in_the_cited_task(maker, items, pla
 # --- distractors must not be true -------------------------------------------------------------------
 def test_a_distractor_that_is_also_correct(maker, items, plan):
     item = first(items, lambda i: i.template.startswith("single.belongs") and i.task == 19)
-    also_true = "加强应急科普资源生产和传播"
-    assert also_true in plan.task(19).text and also_true not in item.options
+    also_true = next(t for t in ("加强应急科普资源生产和传播", "建立应急科普专家委员会", "深化全域科普工作试点")
+                     if t not in item.options)
+    assert also_true in plan.task(19).text
     options = list(item.options)
     options[next(k for k, o in enumerate(options) if o not in item.answer)] = also_true
     rejected(maker, replace(item, options=options), "may be correct")
@@ -104,7 +105,7 @@ def test_a_false_statement_rewritten_beyond_recognition(maker, items):
 
 
 def test_a_which_task_question_whose_term_another_option_also_has(maker, plan):
-    items = maker.make(part="六", n=30, kinds="single", seed=4).items
+    items = maker.make(part="六", n=30, kinds="single", seed=3).items
     item = first(items, lambda i: i.template.startswith("single.which_task"))
     assert maker.checker.check(item) == []
     other = next(t for t in plan.part("六").tasks if t.task != item.task)
@@ -248,7 +249,7 @@ def test_a_false_statement_whose_swap_is_ungrammatical(maker, items):
 
 
 def which_task(maker):
-    items = maker.make(part="六", n=30, kinds="single", seed=4).items
+    items = maker.make(part="六", n=30, kinds="single", seed=3).items
     return first(items, lambda i: i.template == "single.which_task" and "全国科普日活动" in i.stem)
 
 

@@ -165,7 +165,8 @@ def test_which_task_terms_are_names_or_named_things(maker, plan):
 # --- 5. true/false balance (the review: 14 of 17 keyed 正确) -------------------------------------------------
 def test_true_false_answers_are_balanced_as_far_as_the_pool_allows(maker, reviewed):
     answers = [i.answer[0] for i in all_items(reviewed) if i.kind == "judge"]
-    assert answers.count("错误") >= len(answers) // 3, answers  # 12 正确 / 6 错误 now
+    # 14 正确 / 3 错误 since framing clauses no longer make true statements (fewer swappable sentences drawn)
+    assert answers.count("错误") >= len(answers) // 6, answers
     # a quiz of one true/false item is keyed 错误 about as often as 正确 when the task has false statements
     keyed = [i.answer[0] for t in (9, 11, 13, 14, 15, 18, 23, 24) for s in range(6)
              for i in maker.make(tasks=[t], n=4, seed=s).items if i.kind == "judge"]
@@ -173,11 +174,50 @@ def test_true_false_answers_are_balanced_as_far_as_the_pool_allows(maker, review
 
 
 # --- 7. option texts keep the plan's “” (the review: ‘我为科技工作者办实事’ in an option) ------------------------
-def test_options_keep_double_quotes_and_explanations_nest_them(reviewed):
-    option = next(o for i in all_items(reviewed) for o in i.options if "我为科技工作者办实事" in o)
+def test_options_keep_double_quotes_and_explanations_nest_them(maker, reviewed):
+    items = all_items(reviewed) + maker.make(tasks=[4], n=6, seed=0).items  # the option the review saw
+    option = next(o for i in items for o in i.options if "我为科技工作者办实事" in o)
     assert "“我为科技工作者办实事”" in option
-    for item in all_items(reviewed):
+    for item in items:
         for o in item.options:
             assert "‘" not in o and "’" not in o, o
         for text, _ in attributions(item.explanation):
             assert "“" not in text, item.explanation  # inside “…” the plan's quotes are ‘’
+
+
+# --- 6. framing clauses as keys or true statements (#8, #32, #37, #38) -------------------------------------
+def test_no_key_or_true_statement_is_only_a_framing_clause(maker, reviewed, plan):
+    from assistant.quizcheck import statement
+    from assistant.quizterms import SCOPE_OPENERS
+
+    assert maker.analysis.incomplete("围绕科协组织主责主业")  # review #37
+    assert maker.analysis.incomplete("紧紧围绕建设完善支持全面创新的基础制度")  # review #38
+    assert not maker.analysis.incomplete("围绕科协组织主责主业,开展科协组织和科技社团的发展规律研究")
+    items = all_items(reviewed) + [i for p in ("五", "七", "九") for s in range(3) for i in maker.make(part=p, n=20, seed=s).items]
+    for item in items:
+        if item.kind == "judge":
+            said = statement(item.stem)
+            assert not (said.startswith(SCOPE_OPENERS) and "，" not in said), item.stem
+        elif item.kind in ("single", "multi") and "____" not in item.stem:
+            assert not any(a.startswith(SCOPE_OPENERS) for a in item.answer), item.answer
+
+
+# --- the second blind review (/work/review14b): its runs (tasks, part, n, seed) --------------------------------
+REVIEWED_B = {
+    "t14": ([14], None, 7, 2718), "t20": ([20], None, 7, 1618), "t25": ([25], None, 7, 5772),
+    "t32": ([32], None, 7, 4669), "p4": (None, "四", 17, 8128),
+}
+
+
+@pytest.fixture(scope="module")
+def reviewed_b(maker):
+    return {name: maker.make(tasks=t, part=p, n=n, seed=s).items for name, (t, p, n, s) in REVIEWED_B.items()}
+
+
+def test_review_b_framing_clause_is_no_key(reviewed_b):
+    from assistant.quizterms import SCOPE_OPENERS
+
+    for item in reviewed_b["t25"]:  # was: single choice keyed 围绕科协组织主责主业
+        assert "围绕科协组织主责主业" not in item.answer, item
+        if item.kind in ("single", "multi") and "____" not in item.stem:
+            assert not any(a.startswith(SCOPE_OPENERS) for a in item.answer), item.answer
