@@ -501,6 +501,9 @@ class Checker:
         for new, old in [(made_up, real)] + self._swap_pairs(said, diff[2]):
             if near_meaning(new, old, self.words, self.plan.text):
                 return [f"the false statement swaps {old!r} for its near-synonym {new!r}, so it may still be true"]
+        cut = self._swap_cut(said, diff[2])
+        if cut:
+            return [cut]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
                     "is ungrammatical"]
@@ -526,6 +529,38 @@ class Checker:
         if before:
             pairs.append((before[0] + pairs[0][0], before[0] + pairs[0][1]))
         return pairs
+
+    def _swap_cut(self, said: str, true: str) -> str | None:
+        """Why the swapped span of a false statement is no whole term of ``true`` (None if it is): the
+        span grown to the noun phrase it sits in must not start after a one-character word that belongs
+        to it (新|时代中国特色: 新时代) and must not be a member of a 、-list (学会、学科、产业协同机制),
+        where a term from elsewhere rarely fits its neighbours."""
+        p = 0
+        while p < min(len(said), len(true)) and said[p] == true[p]:
+            p += 1
+        q = 0
+        while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
+            q += 1
+        words, pos = [], 0
+        for word, flag in self.tokenizer.tagged(true):
+            words.append((pos, pos + len(word), word, flag))
+            pos += len(word)
+        inside = [k for k, (a, b, _, _) in enumerate(words) if a < len(true) - q and b > p] or \
+            [k for k, (a, b, _, _) in enumerate(words) if a <= p < b]
+        if not inside:
+            return None
+        lo, hi = inside[0], inside[-1]
+        nounish = lambda w: w[3][:1] == "n" or w[3] in ("vn", "an")
+        while lo > 0 and nounish(words[lo - 1]) and len(words[lo - 1][2]) >= 2:
+            lo -= 1
+        while hi + 1 < len(words) and nounish(words[hi + 1]) and len(words[hi + 1][2]) >= 2:
+            hi += 1
+        if lo > 0 and len(words[lo - 1][2]) == 1 and words[lo - 1][3][:1] in ("n", "a", "b"):
+            return f"the swap cuts {words[lo - 1][2] + words[lo][2]!r} apart, so the statement is ungrammatical"
+        start, end = words[lo][0], words[hi][1]
+        if true[start - 1:start] == "、" or true[end:end + 1] == "、":
+            return "the swap replaces one member of a 、-list, so the list no longer holds together"
+        return None
 
     def _word_class(self, text: str) -> str:
         """The part of speech of a term's head (last) word, nouns of every kind as "n" (科技人员 → "n")."""
