@@ -117,6 +117,11 @@ def attributions(text: str) -> list[tuple[str, int]]:
     return [(text[a:b], int(m.group(1))) for a, b in quote_spans(text) for m in [_SOURCE.match(text, b + 1)] if m]
 
 
+def dangling(text: str) -> bool:
+    """A piece of a sentence that says nothing alone: a means (通过人才举荐…等) or an unfinished list."""
+    return text.startswith(("通过", "以")) or text.endswith("等")
+
+
 def statement(stem: str) -> str:
     """A true/false stem's statement: its longest “…” segment."""
     return max(quoted(stem), key=len, default="")
@@ -458,8 +463,10 @@ class Checker:
             out.append(f"{item.kind} needs {lo}–{hi} options")
         if item.kind == "single" and len(ans) != 1:
             out.append("single choice needs exactly one answer")
-        if item.kind == "multi" and not 2 <= len(ans) < len(opts):
-            out.append("multiple choice needs at least two correct and one wrong option")
+        if item.kind == "multi" and not 2 <= len(ans) <= len(opts) - 2:
+            out.append("multiple choice needs at least two correct and two wrong options")
+        if BLANK not in item.stem and any(dangling(a) for a in ans):
+            out.append("a key is a dangling fragment (通过…/以…/…等), not a whole measure")
         if any(len(o) > 40 for o in opts):
             out.append("option longer than 40 characters")
         return out

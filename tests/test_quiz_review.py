@@ -236,3 +236,22 @@ def test_review_b_swaps_keep_words_and_lists_whole(maker, reviewed_b):
     # a swap of a whole term outside any list passes (review 14b 八#8, rated good)
     assert cut("积极参与伦理审查规则和标准制定", "积极参与知识产权国际规则和标准制定") is None
     assert cut("培育精准服务与交易专业人才", "培育技术服务与交易专业人才") is None
+
+
+def test_review_b_multi_keys_are_whole_and_two_distractors(maker, reviewed_b):
+    from assistant.quizcheck import dangling
+
+    for item in [i for items in reviewed_b.values() for i in items if i.kind == "multi"]:
+        assert len(item.options) - len(item.answer) >= 2, item  # t32/4669 #3 had one distractor
+        assert not any(dangling(a) for a in item.answer) or "____" in item.stem, item.answer
+    assert dangling("通过人才举荐、学术交流、志愿服务、建言献策、国际合作等") and not dangling("推动数字赋能")
+    item = next(i for items in reviewed_b.values() for i in items
+                if i.kind == "multi" and "____" not in i.stem and len(i.options) - len(i.answer) == 2)
+    assert maker.checker.check(item) == []
+    wrong = [o for o in item.options if o not in item.answer]
+    one_distractor = replace(item, options=[o for o in item.options if o != wrong[0]])
+    assert any("two wrong options" in p for p in maker.checker.check(one_distractor))
+    fragment = "通过人才举荐、学术交流等"
+    keyed = replace(item, options=[fragment if o == item.answer[0] else o for o in item.options],
+                    answer=[fragment] + item.answer[1:])
+    assert any("dangling" in p for p in maker.checker.check(keyed))
