@@ -382,10 +382,22 @@ class Checker:
         return any(overlaps(x, y) for x in self.facts(a) for y in self.facts(b))
 
     def leaks(self, a: QuizItem, b: QuizItem) -> bool:
-        """Does ``b``'s stem or options show the word ``a`` asks the reader to supply?"""
+        """Does ``b``'s stem or options show the word ``a`` asks the reader to supply (for a false
+        statement: its original words with two characters either side, 巩固拓展脱贫攻坚成果同乡村振兴)?"""
+        shown = canon(b.stem + "".join(b.options))
+        if a.kind == "judge" and a.answer == ["错误"]:
+            said = canon(statement(a.stem))
+            diff = self._diff(said, canon(a.quote))
+            if diff is None:
+                return False
+            true, p, q = diff[2], 0, 0
+            while p < min(len(said), len(true)) and said[p] == true[p]:
+                p += 1
+            while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
+                q += 1
+            return true[max(0, p - 2):len(true) - q + 2] in shown
         if BLANK not in a.stem:
             return False
-        shown = canon(b.stem + "".join(b.options))
         if a.kind in ("blank", "single") and any(canon(ans) in shown for ans in a.answer):
             return True
         # the blank's words with a little of its context around them: "积极承接重大科技创新____等咨询评估"

@@ -255,3 +255,15 @@ def test_review_b_multi_keys_are_whole_and_two_distractors(maker, reviewed_b):
     keyed = replace(item, options=[fragment if o == item.answer[0] else o for o in item.options],
                     answer=[fragment] + item.answer[1:])
     assert any("dangling" in p for p in maker.checker.check(keyed))
+
+
+def test_review_b_no_option_prints_a_false_statements_original(maker, reviewed_b):
+    items = reviewed_b["p4"]
+    for a in items:
+        for b in items:
+            assert a is b or not maker.checker.leaks(a, b), (a.stem, b.options)
+    false = next(i for i in items if i.kind == "judge" and i.answer == ["错误"])
+    original = re.search(r"原文是“([^”]+)”", false.explanation).group(1)
+    other = next(i for i in items if i.kind == "multi")
+    printed = replace(other, options=other.options[:-1] + [original])  # 四/8128 #6 printed #12's original
+    assert maker.checker.leaks(false, printed)
