@@ -117,6 +117,11 @@ def attributions(text: str) -> list[tuple[str, int]]:
     return [(text[a:b], int(m.group(1))) for a, b in quote_spans(text) for m in [_SOURCE.match(text, b + 1)] if m]
 
 
+def dangling(text: str) -> bool:
+    """A piece of a sentence that says nothing alone: a means (通过人才举荐…等) or an unfinished list."""
+    return text.startswith(("通过", "以")) or text.endswith("等")
+
+
 def statement(stem: str) -> str:
     """A true/false stem's statement: its longest “…” segment."""
     return max(quoted(stem), key=len, default="")
@@ -377,10 +382,22 @@ class Checker:
         return any(overlaps(x, y) for x in self.facts(a) for y in self.facts(b))
 
     def leaks(self, a: QuizItem, b: QuizItem) -> bool:
-        """Does ``b``'s stem or options show the word ``a`` asks the reader to supply?"""
+        """Does ``b``'s stem or options show the word ``a`` asks the reader to supply (for a false
+        statement: its original words with two characters either side, 巩固拓展脱贫攻坚成果同乡村振兴)?"""
+        shown = canon(b.stem + "".join(b.options))
+        if a.kind == "judge" and a.answer == ["错误"]:
+            said = canon(statement(a.stem))
+            diff = self._diff(said, canon(a.quote))
+            if diff is None:
+                return False
+            true, p, q = diff[2], 0, 0
+            while p < min(len(said), len(true)) and said[p] == true[p]:
+                p += 1
+            while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
+                q += 1
+            return true[max(0, p - 2):len(true) - q + 2] in shown
         if BLANK not in a.stem:
             return False
-        shown = canon(b.stem + "".join(b.options))
         if a.kind in ("blank", "single") and any(canon(ans) in shown for ans in a.answer):
             return True
         # the blank's words with a little of its context around them: "积极承接重大科技创新____等咨询评估"
@@ -458,8 +475,10 @@ class Checker:
             out.append(f"{item.kind} needs {lo}–{hi} options")
         if item.kind == "single" and len(ans) != 1:
             out.append("single choice needs exactly one answer")
-        if item.kind == "multi" and not 2 <= len(ans) < len(opts):
-            out.append("multiple choice needs at least two correct and one wrong option")
+        if item.kind == "multi" and not 2 <= len(ans) <= len(opts) - 2:
+            out.append("multiple choice needs at least two correct and two wrong options")
+        if BLANK not in item.stem and any(dangling(a) for a in ans):
+            out.append("a key is a dangling fragment (通过…/以…/…等), not a whole measure")
         if any(len(o) > 40 for o in opts):
             out.append("option longer than 40 characters")
         return out
@@ -501,6 +520,9 @@ class Checker:
         for new, old in [(made_up, real)] + self._swap_pairs(said, diff[2]):
             if near_meaning(new, old, self.words, self.plan.text):
                 return [f"the false statement swaps {old!r} for its near-synonym {new!r}, so it may still be true"]
+        cut = self._swap_cut(said, diff[2])
+        if cut:
+            return [cut]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
                     "is ungrammatical"]
@@ -526,6 +548,38 @@ class Checker:
         if before:
             pairs.append((before[0] + pairs[0][0], before[0] + pairs[0][1]))
         return pairs
+
+    def _swap_cut(self, said: str, true: str) -> str | None:
+        """Why the swapped span of a false statement is no whole term of ``true`` (None if it is): the
+        span grown to the noun phrase it sits in must not start after a one-character word that belongs
+        to it (新|时代中国特色: 新时代) and must not be a member of a 、-list (学会、学科、产业协同机制),
+        where a term from elsewhere rarely fits its neighbours."""
+        p = 0
+        while p < min(len(said), len(true)) and said[p] == true[p]:
+            p += 1
+        q = 0
+        while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
+            q += 1
+        words, pos = [], 0
+        for word, flag in self.tokenizer.tagged(true):
+            words.append((pos, pos + len(word), word, flag))
+            pos += len(word)
+        inside = [k for k, (a, b, _, _) in enumerate(words) if a < len(true) - q and b > p] or \
+            [k for k, (a, b, _, _) in enumerate(words) if a <= p < b]
+        if not inside:
+            return None
+        lo, hi = inside[0], inside[-1]
+        nounish = lambda w: w[3][:1] == "n" or w[3] in ("vn", "an")
+        while lo > 0 and nounish(words[lo - 1]) and len(words[lo - 1][2]) >= 2:
+            lo -= 1
+        while hi + 1 < len(words) and nounish(words[hi + 1]) and len(words[hi + 1][2]) >= 2:
+            hi += 1
+        if lo > 0 and len(words[lo - 1][2]) == 1 and words[lo - 1][3][:1] in ("n", "a", "b"):
+            return f"the swap cuts {words[lo - 1][2] + words[lo][2]!r} apart, so the statement is ungrammatical"
+        start, end = words[lo][0], words[hi][1]
+        if true[start - 1:start] == "、" or true[end:end + 1] == "、":
+            return "the swap replaces one member of a 、-list, so the list no longer holds together"
+        return None
 
     def _word_class(self, text: str) -> str:
         """The part of speech of a term's head (last) word, nouns of every kind as "n" (科技人员 → "n")."""

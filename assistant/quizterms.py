@@ -33,6 +33,9 @@ CONJUNCTION = r"等|以及|及|和|与|并"
 # verbs that set the scope of the measures that follow rather than state one
 FRAMING = ("围绕", "紧紧围绕", "依托", "按照", "面向", "通过", "依照", "聚焦", "针对", "根据", "结合", "秉承", "遵循",
            "紧扣", "立足", "对标", "以", "为", "由", "在", "从")
+# the framing verbs that open a clause naming only the scope ("紧紧围绕…", "针对…"): such a clause is never
+# a measure to ask about alone, even when its object holds a verb (围绕加强原创性、引领性科技攻关)
+SCOPE_OPENERS = tuple(w for w in FRAMING if len(w) >= 2)
 NAME = re.compile(r'"([^",;、:。]{2,12})"')
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?(?![\d.])")
 # nominalised verbs that follow a noun as its predicate ("推进国家科普中心建设"), not as part of it
@@ -277,7 +280,7 @@ class Analysis:
             text = sent.text[a:b]
             if not 6 <= len(text) <= 30 or text.count('"') % 2 or text.count("(") != text.count(")"):
                 continue
-            if not self.measure(text) or canon(text) in canon(node.title):
+            if not self.measure(text) or canon(text) in canon(node.title) or text.startswith(SCOPE_OPENERS):
                 continue
             if k + 1 < len(spans):
                 after = sent.text[spans[k + 1][0]:spans[k + 1][1]]
@@ -311,9 +314,11 @@ class Analysis:
         return (flag == "p" or word.startswith(FRAMING)) and not self.measure(clause)
 
     def incomplete(self, text: str) -> bool:
-        """Does a statement of whole clauses end with a framing clause (so say nothing yet)?"""
+        """Does a statement of whole clauses end with a framing clause (so say nothing yet), or hold
+        nothing but clauses that open with a framing verb ("围绕科协组织主责主业")?"""
         spans = clause_spans(text)
-        return not spans or self.framing(text[spans[-1][0]:spans[-1][1]])
+        return not spans or self.framing(text[spans[-1][0]:spans[-1][1]]) or all(
+            text[skip_dash(text, a):b].startswith(SCOPE_OPENERS) for a, b in spans)
 
     def _enumerations(self, node, sent, words) -> list[Enumeration]:
         tags, pos = [], 0

@@ -44,11 +44,15 @@ def good(plan):
     s4 = next(s.text for s in plan.task(19).sentences if "乡村振兴" in s.text)
     # one item a sentence: a short sentence for the statement, another long one for the multiple choice
     s2 = next(s.text for s in plan.task(19).sentences if s.text.startswith("深化全域科普工作试点"))
-    s5 = next(s.text for s in plan.task(19).sentences[2:] if s.text not in (s1, s4) and len(clauses(s.text)) >= 3)
+    whole = lambda c: not c.startswith(("通过", "以")) and not c.endswith("等")  # a measure, not a fragment
+    s5 = next(s.text for s in plan.task(19).sentences[2:]
+              if s.text not in (s1, s4) and len([c for c in clauses(s.text) if whole(c)]) >= 2)
     c1, c2, c4, c5 = clauses(s1), clauses(s2), clauses(s4), clauses(s5)
     foreign = [clauses(plan.task(t).sentences[1].text)[0] for t in (18, 20, 21)]
     assert not any(f in plan.task(19).text for f in foreign)
     word = next(w for w in ("应急科普专家委员会",) if w in s1)
+    keys = [c for c in c5 if whole(c)][:2]
+    assert len(keys) == 2
     return [
         {"kind": "blank", "stem": f"根据任务19的内容填空：“{wide(s1.replace(word, '____'))}”", "options": [],
          "answer": [word], "explanation": "见任务19。", "task": 19, "quote": s1},
@@ -56,8 +60,8 @@ def good(plan):
          "explanation": "原文如此。", "task": 19, "quote": s2},
         {"kind": "single", "stem": "下列哪一项是任务19提出的举措？", "options": [c4[1]] + foreign, "answer": [c4[1]],
          "explanation": "见任务19。", "task": 19, "quote": s4},
-        {"kind": "multi", "stem": "下列哪些属于任务19的内容？（多选）", "options": [c5[0], c5[2]] + foreign[:2],
-         "answer": [c5[0], c5[2]], "explanation": "见任务19。", "task": 19, "quote": s5},
+        {"kind": "multi", "stem": "下列哪些属于任务19的内容？（多选）", "options": keys + foreign[:2],
+         "answer": keys, "explanation": "见任务19。", "task": 19, "quote": s5},
     ]
 
 
