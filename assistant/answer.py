@@ -193,23 +193,24 @@ class ExtractiveAnswerer:
     def _topic_list(self, question: str, topic: str) -> Answer | None:
         """Every task the plan's own words put under ``topic``, each with the sentence that shows it."""
         members = self.topic_matcher.members(topic)
+        result = self.retriever.search(topic)  # searched once: the close and related tasks come from it
         if not members:
-            top = self.retriever.search(topic).hits[0].node  # "讲保障的有哪几条任务": a part's topic
+            top = result.hits[0].node  # "讲保障的有哪几条任务": a part's topic
             if top.kind == "part" and self.plan.part(top.section).tasks:
                 return self._list_part_tasks(question, top.section)
-            if top.task is None or self._out_of_scope(self.retriever.search(topic)):
+            if top.task is None or self._out_of_scope(result):
                 return None  # "基本原则有哪几条": a section answers; "人工智能": the plan does not say it
             # the plan never says it in these words ("老同志"): the tasks closest to it, said as such
-            close = self._related_tasks(topic, [])
+            close = self._related_tasks(result, [])
             return self._list_answer(question, f"规划中没有直接说到“{topic}”，内容相近的任务有{len(close)}项：",
                                      close, []) if close else None
-        members = self._with_close_tasks(topic, members)
+        members = self._with_close_tasks(result, members)
         part = self._part_titled(topic)
         if part is not None:  # "讲保障的有哪几条任务": the part on it, and any other task that says it
             have = {n.id for n, _ in members}
             members = sorted(members + [(t, t.sentences[0]) for t in self.plan.part(part).tasks if t.id not in have],
                              key=lambda m: m[0].task)
-        related = self._related_tasks(topic, members)
+        related = self._related_tasks(result, members)
         return self._list_answer(question, f"规划中与“{topic}”有关的任务有{len(members)}项：", members, related)
 
     def _list_answer(self, question: str, head: str, members: list[tuple[Node, Sentence]],
@@ -231,13 +232,12 @@ class ExtractiveAnswerer:
         answer.related = [n.task for n, _ in related]
         return answer
 
-    def _related_tasks(self, topic: str, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
+    def _related_tasks(self, result: SearchResult, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
         """Tasks that may belong to a list although they do not use its words (跨地区合作 in a task that says
-        跨区域协同): up to LIST_RELATED of the first LIST_RELATED_DEPTH tasks retrieval ranks for the topic,
+        跨区域协同): up to LIST_RELATED of the first LIST_RELATED_DEPTH tasks the topic's search ranks,
         each with the sentence that shows why, offered apart from the members. (Ranking by the whole
         question as well brought in the plan's generic tasks: "规划里…" pulls 36 and 38.)"""
         have = {n.id for n, _ in members}
-        result = self.retriever.search(topic)
         out = []
         for hit in [h for h in result.hits if h.node.task is not None][:LIST_RELATED_DEPTH]:
             if hit.node.id in have or len(out) == LIST_RELATED:
@@ -260,11 +260,11 @@ class ExtractiveAnswerer:
                     best = (len(held), part.numeral)
         return best[1] if best else None
 
-    def _with_close_tasks(self, topic: str, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
+    def _with_close_tasks(self, result: SearchResult, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
         """A topic may be said otherwise in some tasks ("把成果变成生产力", 海外科技人才 → 海智计划): add the
         tasks that retrieval ranks first and close to the best and whose best sentence holds one of its
-        distinctive words (measured on the dev lists: 83 → 88 of 95 complete, 3 more tasks outside the gold)."""
-        result = self.retriever.search(topic)
+        distinctive words (measured on the dev lists: 83 → 88 of 95 complete, 3 more tasks outside the gold).
+        ``result``: the search for the topic."""
         words = self._distinctive(result)
         have = {n.id for n, _ in members}
         best = result.hits[0].score
