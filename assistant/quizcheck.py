@@ -89,6 +89,21 @@ def verbatim(text: str, quote: str) -> str | None:
     return text[where[k]:where[k + len(target) - 1] + 1] if k != -1 else None
 
 
+def shared_ends(a: str, b: str) -> tuple[int, int]:
+    """How many characters two texts share at the start and, after that, at the end.
+
+    >>> shared_ends("激发科技人员的", "激发技术技能人员的")
+    (2, 3)
+    """
+    p = 0
+    while p < min(len(a), len(b)) and a[p] == b[p]:
+        p += 1
+    q = 0
+    while q < min(len(a), len(b)) - p and a[-1 - q] == b[-1 - q]:
+        q += 1
+    return p, q
+
+
 def quote_spans(text: str):
     """(start, end) of each top-level “…” segment, in order (‘’ and inner “” nest inside them)."""
     depth, start = 0, 0
@@ -531,12 +546,7 @@ class Checker:
     def _swap_pairs(self, said: str, true: str) -> list[tuple[str, str]]:
         """The swapped words of a false statement and of its true version, alone and with the word
         they share on either side: 激发科技人员的 / 激发技术技能人员的 → (科技, 技术技能), (科技人员, 技术技能人员)."""
-        p = 0
-        while p < min(len(said), len(true)) and said[p] == true[p]:
-            p += 1
-        q = 0
-        while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
-            q += 1
+        p, q = shared_ends(said, true)
         a, b = self._widen(said, p, len(said) - q), self._widen(true, p, len(true) - q)
         lo, rest = min(a[0], b[0]), min(len(said) - a[1], len(true) - b[1])  # whole words in both texts
         a, b = (lo, len(said) - rest), (lo, len(true) - rest)
@@ -554,12 +564,7 @@ class Checker:
         span grown to the noun phrase it sits in must not start after a one-character word that belongs
         to it (新|时代中国特色: 新时代) and must not be a member of a 、-list (学会、学科、产业协同机制),
         where a term from elsewhere rarely fits its neighbours."""
-        p = 0
-        while p < min(len(said), len(true)) and said[p] == true[p]:
-            p += 1
-        q = 0
-        while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
-            q += 1
+        p, q = shared_ends(said, true)
         words, pos = [], 0
         for word, flag in self.tokenizer.tagged(true):
             words.append((pos, pos + len(word), word, flag))
