@@ -26,7 +26,7 @@ LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
-    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
+    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|(讲到|提到|说到|写到|涉及)[^，,。？?]{1,16}的(内容|地方)?(都|分别)?在哪|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
@@ -35,7 +35,7 @@ PART_WORDS = re.compile(r"(那|这)(一大?|大)块|(那|这)(一)?(部分|板�
 LIST_NOISE = re.compile(
     r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条款|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
     r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
-    r"(几|多少)处|有多少(个|项|条)?|各(在|是)?(哪)?|都在|(给我)?列(一下|出来)|条款|有关系的?|直接|"
+    r"(几|多少)处|有多少(个|项|条)?|的?(都|分别)?在哪(里|儿)?|各(在|是)?(哪)?|都在|(给我)?列(一下|出来)|条款|有关系的?|直接|"
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
     r"的?(重点)?任务|的?内容|条目|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
@@ -155,6 +155,14 @@ class TopicMatcher:
                 out += [(t,) for t in terms if (t,) not in out]
         return out
 
+    def _specific(self, piece: str, limit: int = 10) -> list[tuple[str, ...]]:
+        """A piece's alternatives without those found in more than ``limit`` tasks when narrower ones
+        exist (年轻科研人员: 青年, not 科技工作者, which most tasks say)."""
+        alts = self.alternatives(piece)
+        spread = {a: sum(all(w in t.text for w in a) for t in self.plan.tasks) for a in alts}
+        narrow = [a for a in alts if a == (piece,) or spread[a] <= limit]
+        return narrow if any(spread[a] for a in narrow) else alts
+
     def members(self, topic: str, limit: int = 10) -> list[tuple[Node, Sentence]]:
         """Tasks holding one of the topic's matches, in plan order, each with its first matching body sentence.
 
@@ -164,7 +172,7 @@ class TopicMatcher:
             pattern = re.compile(".{1,8}?".join(literal))
             return [(t, next(s for s in t.sentences if pattern.search(s.text)))
                     for t in self.plan.tasks if any(pattern.search(s.text) for s in t.sentences)][:limit]
-        alts = [a for p in topic_pieces(topic, self.tokenizer) or [topic] for a in self.alternatives(p)]
+        alts = [a for p in topic_pieces(topic, self.tokenizer) or [topic] for a in self._specific(p)]
         if not alts:
             return []
         found = []
