@@ -50,6 +50,7 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
 
 LIST_CLOSE = 0.7  # one of the LIST_RANKS tasks retrieval ranks first for a list's topic, this close
 LIST_RANKS = 3  # to the best, joins the list when its best sentence holds a distinctive word of the topic
+SPECIFIC_SHARE = 6  # a word in at most 1/6 of the units anchors a number or place beside it
 LIST_RELATED = 3  # a list also offers this many tasks retrieval ranks first for its topic and question, as related
 LIST_RELATED_DEPTH = 5  # … from among the first this many tasks of either ranking
 RELATED = 0.85  # a runner-up within this share of the best score may be quoted as related
@@ -135,7 +136,7 @@ class ExtractiveAnswerer:
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
         # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them (… nor "放在哪几个
         # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
-        members_asked = scope.asked_figure(q) not in (None, "number", "opinion", "procedure")
+        members_asked = scope.asked_figure(q) not in (None, "number", "opinion", "procedure", "penalty", "comparison")
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
         if topic and lists.PART_WORDS.search(q):
             part = self._part_about(topic)
@@ -570,12 +571,19 @@ class ExtractiveAnswerer:
         # a count or a place belongs to the thing asked about: "几个科技馆" is not answered by
         # "六位一体" far away, nor a congress's city by 芜湖 in a sentence on another fair (a place the
         # question itself names, "是不是也在芜湖", is no anchor)
-        spots = [m.start() for t in words if t in result.asked and not evidence.search(t)
+        spots = [m.start() for t in words if t in result.asked and not evidence.search(t) and self._specific(t)
                  for m in re.finditer(re.escape(t), s.text)]
         if kind in ("date", "year") and not spots and any(t in lead_in for t in words):
             return True  # "总体目标: 到2025年…"
         reach = 30 if kind in ("date", "year") else 12
-        return any(abs(m.start() - p) <= reach for m in evidence.finditer(s.text) for p in spots)
+        # "西藏和新疆的哪几个地区": a place the question names is not the place it asks for
+        found = [m for m in evidence.finditer(s.text) if kind != "place" or m.group(0) not in result.query]
+        return any(abs(m.start() - p) <= reach for m in found for p in spots)
+
+    def _specific(self, word: str) -> bool:
+        """A word few units say, so a figure beside it belongs to it (科普, in a sixth of the plan's units, names
+        no one thing: 芜湖 beside 科普产业博览交易会 is no answer to where 科普大篷车 stands)."""
+        return self.retriever.doc_freq.get(word, 0) <= len(self.plan.nodes) // SPECIFIC_SHARE
 
     def _distinctive(self, result: SearchResult) -> list[str]:
         """The question's own words and the plan's terms for its lay words, less the plan's everyday ones."""

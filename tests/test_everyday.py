@@ -45,6 +45,12 @@ def test_lay_question_leads_with_the_task_whose_text_answers_it(bot, plan, invar
     ("这份规划是哪位领导主持起草的？", None, r"主持起草"),
     ("杰出工程师奖每届评多少人？", "杰出工程师奖", r"\d+\s*(名|人)"),
     ("国家科普中心建在哪个城市？", "国家科普中心", r"北京|上海|芜湖"),
+    ("学术不端被查实了，会受什么处分？", None, r"处分|处罚|惩戒"),
+    ("工程师资格国际互认这块，我们和欧美比进度是快还是慢？", "国际互认", r"欧美|欧洲|美国|快于|慢于"),
+    ("科学辟谣机制真能管住网上的谣言吗？", "科学辟谣", r"管住|杜绝"),
+    ("对口援藏援疆，具体帮的是新疆的哪几个地区？", "援藏援疆", r"喀什|和田|阿克苏|伊犁|地区、"),  # 新疆 is asked, not answered
+    ("科技文化馆联合体都有哪些馆加入了？", "科技文化馆联合体", r"[\u4e00-\u9fff]{2,8}馆、[\u4e00-\u9fff]{2,8}馆"),
+    ("科普大篷车现在停在哪里？", None, r"大篷车"),  # 芜湖 beside 科普产业博览交易会 is no answer
 ])
 def test_a_detail_the_plan_never_gives_is_declined_with_what_it_does_say(bot, plan, invariants,
                                                                         question, topic, absent):
@@ -133,6 +139,8 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("人才怎么评价、评价体系改革这块，规划有哪几项任务讲到？", ("评价",)),  # 怎么评价 here is no opinion asked
     ("哪些条款直接提到要建智库的？给我列一下", ("智库",)),
     ("办班培训这块，规划里哪些任务提到？", ("培训",)),  # "这块" is no part of the plan
+    ("我们想拍短视频做科普，规划里讲到新媒体的在哪？", ("新媒体",)),  # where in the plan, not a place
+    ("刚工作几年的年轻科研人员，规划里的扶持都在哪些条款", ("青年",)),  # not every task on 科技工作者
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
