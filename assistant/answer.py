@@ -31,6 +31,7 @@ class Thresholds:
 
 LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
 COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
+PART_NAMED = re.compile(r"部分|板块|篇|章")  # the question names a part as such, not only its subject
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
 ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
 TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
@@ -146,7 +147,9 @@ class ExtractiveAnswerer:
             part = self._part_named(q)
             titled = self._title_in(q)
             named_more_by_task = titled and len(titled[1]) > len(longest_shared(self.plan.part(part).title, q)) if part else False
-            if part is not None and not named_more_by_task:
+            # "智库建设分布在哪些任务": a topic a part is titled after, not the part itself (… 那部分, 第七部分)
+            topic_only = topic and not PART_NAMED.search(q)
+            if part is not None and not named_more_by_task and not topic_only:
                 return self._list_part_tasks(question, part)
         if COUNT_TASKS.search(q) and not refs and not topic:
             return self._list_all(question, count_only=True)

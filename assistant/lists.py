@@ -26,7 +26,7 @@ LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
-    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|(讲到|提到|说到|写到|涉及)[^，,。？?]{1,16}的(内容|地方)?(都|分别)?在哪|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
+    r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|(讲到|提到|说到|写到|涉及)[^，,。？?]{1,16}的(内容|地方)?(都|分别)?在哪|(讲|写|说|提)在哪|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
@@ -76,7 +76,8 @@ def topic_candidates(q: str) -> list[str]:
     rests = [_rest(clauses[i]) for i in order if 0 <= i < len(clauses)]
     # then the earlier clauses, nearest first ("科技伦理问题，规划里有几处讲到？分别是哪几项任务")
     rests += [_rest(clauses[i]) for i in reversed(range(max(0, min(order))))]
-    return list(dict.fromkeys(r for r in rests if len(r) >= 2))
+    # "除了总目标那段，还有哪几条": what is left out is no topic
+    return list(dict.fromkeys(r for r in rests if len(r) >= 2 and not r.startswith("除了")))
 
 
 def _rest(text: str) -> str:

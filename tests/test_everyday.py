@@ -141,6 +141,9 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("办班培训这块，规划里哪些任务提到？", ("培训",)),  # "这块" is no part of the plan
     ("我们想拍短视频做科普，规划里讲到新媒体的在哪？", ("新媒体",)),  # where in the plan, not a place
     ("刚工作几年的年轻科研人员，规划里的扶持都在哪些条款", ("青年",)),  # not every task on 科技工作者
+    ("科技伦理，规划讲在哪？", ("科技伦理",)),  # "讲在哪" asks where in the plan
+    ("科学素质方面，除了总目标那段，还有哪几条任务？", ("科学素质",)),  # what is left out is no topic
+    ("智库建设在规划里分布在哪些任务？", ("智库",)),  # part 七 is titled after it; other tasks say it too
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
