@@ -51,6 +51,8 @@ GENERIC = re.compile(r"^(请问)?(规划)?(的)?(第.{1,4}(项|条|部分|章)|�
 
 LIST_CLOSE = 0.7  # one of the LIST_RANKS tasks retrieval ranks first for a list's topic, this close
 LIST_RANKS = 3  # to the best, joins the list when its best sentence holds a distinctive word of the topic
+PERIOD = re.compile(r"(19|20)\d{2}\s*[—\-－~至]\s*(19|20)\d{2}年")  # (2021—2035年): a document's period
+TITLE = re.compile(r"《[^》]+》")
 SPECIFIC_SHARE = 6  # a word in at most 1/6 of the units anchors a number or place beside it
 LIST_RELATED = 3  # a list also offers this many tasks retrieval ranks first for its topic and question, as related
 LIST_RELATED_DEPTH = 5  # … from among the first this many tasks of either ranking
@@ -579,8 +581,12 @@ class ExtractiveAnswerer:
         if kind in ("date", "year") and not spots and any(t in lead_in for t in words):
             return True  # "总体目标: 到2025年…"
         reach = 30 if kind in ("date", "year") else 12
-        # "西藏和新疆的哪几个地区": a place the question names is not the place it asks for
-        found = [m for m in evidence.finditer(s.text) if kind != "place" or m.group(0) not in result.query]
+        # "西藏和新疆的哪几个地区": a place the question names is not the place it asks for; the end of the
+        # period of a document the question does not name ("《…纲要(2021—2035年)》") is no year anything was done
+        other_periods = {t.start() + p.end() for t in TITLE.finditer(s.text) if not any(w in t.group(0) for w in words)
+                         for p in PERIOD.finditer(t.group(0))}
+        found = [m for m in evidence.finditer(s.text) if not (kind == "place" and m.group(0) in result.query)
+                 and not (kind in ("date", "year") and m.end() in other_periods)]
         return any(abs(m.start() - p) <= reach for m in found for p in spots)
 
     def _specific(self, word: str) -> bool:

@@ -51,6 +51,9 @@ def test_lay_question_leads_with_the_task_whose_text_answers_it(bot, plan, invar
     ("对口援藏援疆，具体帮的是新疆的哪几个地区？", "援藏援疆", r"喀什|和田|阿克苏|伊犁|地区、"),  # 新疆 is asked, not answered
     ("科技文化馆联合体都有哪些馆加入了？", "科技文化馆联合体", r"[\u4e00-\u9fff]{2,8}馆、[\u4e00-\u9fff]{2,8}馆"),
     ("科普大篷车现在停在哪里？", None, r"大篷车"),  # 芜湖 beside 科普产业博览交易会 is no answer
+    ("科普中国服务平台是哪年建的？", "科普中国", r"(19|20)\d{2}年(建|上线|开通|启动)"),  # not 纲要(2021—2035年)
+    ("科技期刊卓越行动计划入选的期刊有哪些？", "卓越行动计划", r"(学报|杂志|期刊)、"),
+    ("全国科技工作者日各地要办几场活动？", "全国科技工作者日", r"\d+场|[一二三四五六七八九十]+场"),
 ])
 def test_a_detail_the_plan_never_gives_is_declined_with_what_it_does_say(bot, plan, invariants,
                                                                         question, topic, absent):
