@@ -54,6 +54,9 @@ def test_lay_question_leads_with_the_task_whose_text_answers_it(bot, plan, invar
     ("科普中国服务平台是哪年建的？", "科普中国", r"(19|20)\d{2}年(建|上线|开通|启动)"),  # not 纲要(2021—2035年)
     ("科技期刊卓越行动计划入选的期刊有哪些？", "卓越行动计划", r"(学报|杂志|期刊)、"),
     ("全国科技工作者日各地要办几场活动？", "全国科技工作者日", r"\d+场|[一二三四五六七八九十]+场"),
+    ("我们县想评全国科普示范县，评选标准是啥？", "科普示范县", r"评选标准|评选条件|指标体系"),
+    ("科学家精神教育基地全国一共有几个？", "科学家精神教育基地", r"\d+个|[一二三四五六七八九十]+个"),
+    ("基层科普行动计划今年评了哪些先进集体？", "基层科普行动计划", r"先进集体"),
 ])
 def test_a_detail_the_plan_never_gives_is_declined_with_what_it_does_say(bot, plan, invariants,
                                                                         question, topic, absent):
