@@ -123,7 +123,7 @@ class TopicMatcher:
         if piece in text:
             out.append((piece,))
         else:
-            run = (longest_shared(piece, text, 3) or "").strip(EDGE)  # not 成果的
+            run = self._word_run(piece, 3).strip(EDGE)  # not 成果的
             if len(run) >= 3 and run not in self.common and len(run) >= max(3, len(piece) // 2):
                 out.append((run,))
             # its distinctive words together (科技工作者 + 办实事): whole words only, not the
@@ -163,6 +163,15 @@ class TopicMatcher:
         spread = {a: sum(all(w in t.text for w in a) for t in self.plan.tasks) for a in alts}
         narrow = [a for a in alts if a == (piece,) or spread[a] <= limit]
         return narrow if any(spread[a] for a in narrow) else alts
+
+    def _word_run(self, piece: str, shortest: int) -> str:
+        """The longest run of whole words of ``piece`` (at least ``shortest`` characters) that the plan says:
+        转化落地 gives no 化落地, which starts inside 转化."""
+        cuts = [0]
+        for word, _ in self.tokenizer.tagged(piece):
+            cuts.append(cuts[-1] + len(word))
+        runs = sorted(((i, j) for i in cuts for j in cuts if j - i >= shortest), key=lambda r: r[0] - r[1])
+        return next((piece[i:j] for i, j in runs if piece[i:j] in self.plan.text), "")
 
     def members(self, topic: str, limit: int = 10) -> list[tuple[Node, Sentence]]:
         """Tasks holding one of the topic's matches, in plan order, each with its first matching body sentence.

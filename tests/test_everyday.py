@@ -271,3 +271,9 @@ def test_how_the_last_topic_relates_to_something_is_a_follow_up(bot, plan):
     answer = chat.ask("跟农村有啥关系？")
     assert "三农" in plan.task(33).text
     assert answer.cited_tasks[:1] == [33], answer.text
+
+
+def test_a_topic_is_matched_by_whole_words_not_a_run_across_them(bot):
+    matcher = bot.answerer.topic_matcher
+    assert "化落地" in bot.plan.text and "转化落地" not in bot.plan.text  # 强化|落地 in the plan, not 转化落地
+    assert all("化落地" not in alt for alts in [matcher.alternatives("转化落地")] for alt in alts)
