@@ -103,9 +103,9 @@ ASKS = {
     "person": (re.compile(r"哪一?位|哪个人|哪个领导|哪些领导|谁(主持|起草|签发|执笔|写的|提出|拍板|签的)|"
                           r"(主持|起草|签发|执笔)(人|者)|(人|领导|主任|主席|负责人|专家|院士|科学家|委员|会长|理事长|组长)"
                           r"[^，,。？?]{0,4}(叫什么名字|叫啥|姓什么|是谁|是哪位)|名字叫|谁是|都有谁|都是谁|"
-                          r"哪位(专家|院士|科学家|领导)|(主任|主席|理事长|会长|秘书长|负责人|带头人)是哪|"
+                          r"哪位(专家|院士|科学家|领导)|(主任|主席|理事长|会长|秘书长|负责人|带头人)是哪|(?<!没)有谁[？?]?$|"
                           r"谁(在)?(当|担任|任)"),
-               re.compile(r"习近平")),
+               re.compile(r"习近平(?!新时代)")),  # not the name of the guiding thought
     "responsible": (re.compile(r"谁(在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|定|拍板|任命|选拔|聘任)|谁说了算|"
                                r"由谁(审|批|定)|(负责|牵头|主管|主办|承办)(单位|部门|机构|方)(是|有)|"
                                r"由(谁|哪个部门|哪个单位|哪家)"),
@@ -130,9 +130,8 @@ ASKS = {
                                 r"(库|目录|名录|名单|榜单)(里|中|上)[^？?]{0,16}(哪些|哪几)|"
                                 r"是哪(几|些)(本|家|所|位|座)|列(一下|个名单|出来)[^？?]{0,6}(名|单位|学会|期刊)|刊名|"
                                 r"哪(些|几)(个|种|家|所|位|本|类)?(全国)?(学会|县|国家|刊物|期刊|城市|省份?|地州|地市|市|高校|大学|企业|人|专家|院士)(?!工作|任务|科协|才|员|群)|"
-                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|(评|表彰|命名)(了|出|上)哪(些|几)|(哪些|哪几)(个|家|所|座)?[\u4e00-\u9fff]{0,3}(加入|入选|上榜)了|(都)?选(了)?哪(些|几)|选的(是)?哪|具体(是|有)哪(几|些)(个|家|所|位)?[？?]?$"),
-                     re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2|"
-                                r"[\"“][^\"”]{2,10}[\"”](国家|地区|城市|省份?)")),  # 共建"一带一路"国家
+                                r"成员[\u4e00-\u9fff]{0,2}(有|是)哪|由哪(些|几)(个|家|所)?[\u4e00-\u9fff]{0,4}(组成|构成|发起|牵头)|(哪些|哪几)(个|家)?(是|被评为|评上了?)(优秀|先进|合格)|(评|表彰|命名)(了|出|上)哪(些|几)|(哪些|哪几)(个|家|所|座)?[\u4e00-\u9fff]{0,3}(加入|入选|上榜)了|(都)?选(了)?哪(些|几)|选的(是)?哪|具体(是|有)哪(几|些)(个|家|所|位)?[？?]?$"),
+                     re.compile(r"([\u4e00-\u9fff]{2,12}(学会|协会|大学|公司|城市|省))、[\u4e00-\u9fff]{2,12}\2")),
     "penalty": (re.compile(r"(受|给予?|有|会|挨)(什么|啥|哪些|怎样的|多重的?)?(处分|处罚|惩罚|惩处|问责|追责)|罚款|罚多少|"
                            r"(处分|处罚|惩罚)(吗|呢|是什么|有哪些)"),
                 None),
@@ -140,7 +139,8 @@ ASKS = {
                               r"别的国家|国际上)[^，,。？?]{0,12}(比|相比|比较|对比|不一样|不同|差距|区别|差别)|"
                               r"(比|相比)[^，,。？?]{0,8}(快|慢|好|差)(还是|吗)"),
                    None),
-    "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|形式主义|走过场|作秀|有前途|有没有前途|前途(如何|怎么样|咋样)|"
+    "opinion": (re.compile(r"你(觉得|认为|怎么看|看来|的看法|的意见)|形式主义|走过场|作秀|口碑|名声|反响|是好事还是|(是不是|会不会)[^，,。？?]{0,6}(多余|浪费|没用|没必要)|"
+                           r"你有(什么|啥)(建议|办法|高招)|最受[\u4e00-\u9fff]{0,4}欢迎|有前途|有没有前途|前途(如何|怎么样|咋样)|"
                            r"(效果|作用|进展)(咋样|怎样)|真(的)?能[^，,。？?]{0,12}吗|(会不会|能不能|能否|可不可能|有没有可能)(成功|实现|完成|达到|做到|落空)|"
                            r"前景(如何|怎么样|怎样)|值不值|靠谱|预测|评价一下|打几分|效果(会)?(怎么样|如何|好吗)|好不好[？?]?$|"
                            r"含金量|孰优|优劣|哪个[^，,。？?]{0,8}更(好|高|重要|有用|厉害|强|大|实用|合适|靠谱)|有必要吗|有用吗|管用吗|"
@@ -160,7 +160,7 @@ ASKS = {
     "place within": (re.compile(r"(新疆|西藏|内蒙古|广西|宁夏|香港|澳门|台湾|省|市|县|州)的?哪(些|几个)(地州|地方|地区|县|市|区|乡镇)"),
                      None),
     "place": (re.compile(r"在哪(里|儿|个|座)?(召开|举办|举行|开|建|设|落户|城市|省)|哪个城市|哪些城市|哪座城市|哪个省|哪些省|"
-                         r"在什么地方|什么地点|选址|地址|在哪(个|些)地方|哪个地方|(?<![用的讲写说提])在哪(里|儿)?[？?]?$|(?<![用的讲写说提])在哪(里|儿)?[？?，,]|打算在哪|"
+                         r"在什么地方|什么地点|选址|地址|(是|在)哪(个|些|几个)(县|市|区|村|乡|镇|地区|地方|城市|省)(?!科协)|在哪(个|些)地方|哪个地方|(?<![用的讲写说提])在哪(里|儿)?[？?]?$|(?<![用的讲写说提])在哪(里|儿)?[？?，,]|打算在哪|"
                          r"(建|设|放|落户)在哪(?!几?(项|条|部分)|个?(月|年|天|时|任务|部分))"),
               re.compile(r"北京|上海|芜湖|西藏|新疆|香港|澳门|台湾|京津冀|长三角|粤港澳|成渝")),
     "number": (re.compile(r"多少|(?:是|要|建|设|达到|占|共|共有|招|办|评|选|每年|每个|一年|每届)几(个|所|家|名|位|次|部|人|座|项|类|场|批|支|本|期|轮)|"
@@ -204,7 +204,19 @@ def has_asked_evidence(q: str, text: str) -> bool:
     evidence = evidence_pattern(q, kind)
     if evidence is None:
         return False
-    return bool(evidence.search(text if kind in ("year", "document number") else _without_years(text)))
+    text = text if kind in ("year", "document number") else _without_years(text)
+    if kind == "number":
+        text = QUOTED_NAME.sub("", text)  # 科普中国"百人会" is a name, not a hundred people
+    # what the question itself names ("一带一路"国家, 西藏) is not the members or place it asks for
+    return any(kind not in ("list members", "place") or _unquoted(m.group(0)) not in _unquoted(q)
+               for m in evidence.finditer(text))
+
+
+def _unquoted(text: str) -> str:
+    return re.sub(r"[\"“”]", "", text)
+
+
+QUOTED_NAME = re.compile(r'"[^"]{1,20}"|“[^”]{1,20}”')
 
 
 # "How many" of what: an amount of money is not answered by a count of venues, nor a share by a headcount.
@@ -235,11 +247,26 @@ def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
             if asks.search(q):
                 return evidence
     if kind == "list members":  # "要建哪几个库": the plan answers when it names them (内容库、专家库、团队库)
+        ways = [ASKS[kind][1].pattern]
+        if re.search(r"哪(些|几)个?(国家|地区|城市|省)", q):  # "和哪些国家": 共建"一带一路"国家 names them
+            ways.append(r"[\"“][^\"”]{2,10}[\"”](国家|地区|城市|省份?)")
         noun = re.search(r"哪(?:些|几)(?:个|家|类|种|所|位)?([\u4e00-\u9fff]{1,2}?)(?:[？?，,。]|$)", q)
         if noun:
             item = rf"[\u4e00-\u9fff]{{1,8}}{re.escape(noun.group(1))}"
-            return re.compile(rf"{item}、{item}|{ASKS[kind][1].pattern}")
+            ways.append(rf"{item}、{item}")
+        # "专家团队由哪些组成", "系列榜单都有哪些": the plan names them beside the thing asked about, as
+        # 专家团队(学会联合体、研究院所、专家服务团) or 先导技术、引领人物…系列榜单
+        subject = re.search(r"([\u4e00-\u9fff]{2})[\"”]?(?:都|具体|主要)?是?(?:由|有|是|包括)哪(?:些|几)", q)
+        named = re.search(r"哪(?:些|几)(?:个|家|类|种|所|位|项)?([\u4e00-\u9fff]{2,6})[？?，,。]?$", q)  # 哪些系列榜单
+        for found in (subject, named):
+            if found:
+                thing = re.escape(found.group(1)[-2:])
+                ways += [rf"{ENUMERATION}系列{thing}", rf"{thing}[(（]{ENUMERATION}[)）]", rf"{thing}(包括|涵盖){ENUMERATION}"]
+        return re.compile("|".join(ways))
     return ASKS[kind][1]
+
+
+ENUMERATION = r"[^，,。；;、()（）的]{2,12}(、[^，,。；;、()（）的]{2,12})+"  # names, not 带动力强的…
 
 
 RESPONSIBLE_ACT = re.compile(r"谁(?:在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|任命|选拔|聘任|推荐|评审|认定)|"
@@ -277,11 +304,13 @@ def asked_figure(q: str) -> str | None:
     kind = next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
     if kind == "number" and YES_NO.search(q) and "多少" not in q:
         return None  # "能不能专门设几个科普岗位": 几个 means "some"
-    if kind is None and ASKING.search(q):
+    if kind is None and ASKING.search(q) and not COUNTED.search(q):
         return learned_kind(q)
     return kind
 
 
+# "要建运营哪三个库": the question counts what it asks for, so it asks what the plan enumerates
+COUNTED = re.compile(r"哪[两三四五六七八九十]+(个|项|类|种|大|方面|句|条)")
 # A question that asks something; the learned model is consulted only for these.
 ASKING = re.compile(r"[？?吗呢]|什么|啥|哪|谁|几|多少|怎么|怎样|如何|是否|有没有|能不能|会不会|值不值")
 # the model's labels (assistant.askkind) as kinds of ``ASKS``

@@ -85,7 +85,7 @@ def test_a_missing_gold_file_exits_2(tmp_path, python, subprocess_env):
 
 
 @pytest.mark.parametrize("name", ["everyday_dev", "everyday_dev2", "everyday_dev3", "everyday_dev4", "everyday_dev5",
-                                  "everyday_dev6", "everyday_dev7", "everyday_test"])
+                                  "everyday_dev6", "everyday_dev7", "everyday_dev8", "everyday_test"])
 def test_everyday_gold_is_checked_against_the_plan(plan, name):
     """Each gold task of the blind everyday sets comes with a verbatim passage of that task."""
     from assistant.evaluate import load_gold
