@@ -149,8 +149,10 @@ class ExtractiveAnswerer:
             part = self._part_named(q)
             titled = self._title_in(q)
             named_more_by_task = titled and len(titled[1]) > len(longest_shared(self.plan.part(part).title, q)) if part else False
-            # "智库建设分布在哪些任务": a topic a part is titled after, not the part itself (… 那部分, 第七部分)
-            topic_only = topic and not PART_NAMED.search(q)
+            # "智库建设分布在哪些任务": a topic a part is titled after (4 of 加强科技群团高端智库建设), not the part
+            # named by most of its title (科技经济融合行动包括哪几项任务) or as a part (智库那部分, 第七部分)
+            title = self.plan.part(part).title if part else ""
+            topic_only = topic and not PART_NAMED.search(q) and 2 * len(longest_shared(title, q)) < len(title)
             if part is not None and not named_more_by_task and not topic_only:
                 return self._list_part_tasks(question, part)
         if COUNT_TASKS.search(q) and not refs and not topic:
