@@ -168,6 +168,12 @@ def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     assert tasks_saying(plan, *words) <= set(answer.cited_tasks), answer.text
 
 
+@pytest.mark.parametrize("question,numeral", [("科技经济融合行动包括哪几项任务", "四"), ("规划实施保障有哪几项任务", "十")])
+def test_a_part_named_by_most_of_its_title_lists_its_tasks_only(bot, plan, question, numeral):
+    answer = bot.ask(question)
+    assert sorted(set(answer.cited_tasks)) == [t.task for t in plan.part(numeral).tasks], answer.text
+
+
 def test_lay_list_uses_the_plans_words(bot, plan):
     # the plan never says 农民; it says 乡村 / 农村 / 三农
     assert "农民" not in plan.text
