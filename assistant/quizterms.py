@@ -237,7 +237,7 @@ class Analysis:
                 # (要素精准|对接, 港澳协同|创新, 科技社团自律|自净作用): not a term
                 verb_next = (flag.startswith("v") and flag != "vn") or flag in ("l", "i", "d", "ad") or word == "之"
                 if run and not verb_next and not self._glued(before[0] + run[0][0][0]) \
-                        and not self._glued(run[-1][0][-1] + word):
+                        and not _prefixed(before) and not self._glued(run[-1][0][-1] + word):
                     out += self._chunk(node, sent, run, keywords)
                 run = []
             prev = (word, flag)
@@ -411,6 +411,13 @@ class _TaggedOnce:
 
     def tagged(self, text: str) -> list[tuple[str, str]]:
         return [(p.word, p.flag) for p in self.cut(text)]
+
+
+def _prefixed(before: tuple[str, str]) -> bool:
+    """A one-character adjective or prefix straight before a phrase belongs to it: 新|媒体科普 is 新媒体科普
+    (jieba knows no 新媒体), so 媒体科普 alone is no term to blank or swap."""
+    word, flag = before
+    return len(word) == 1 and flag in ("a", "b", "ag", "h", "j")
 
 
 def skip_dash(text: str, a: int) -> int:
