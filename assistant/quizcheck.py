@@ -42,6 +42,7 @@ ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
+SHARED_DF = 6  # a word in at most this many tasks says something particular (发布, 传播; not 服务, 建设)
 # heads of named things a "which task" question may ask about: programmes, platforms, events, institutions
 NAMED_HEADS = ("计划", "工程", "行动", "平台", "网络", "联盟", "联合体", "共同体", "峰会", "论坛", "会议", "大会",
                "会堂", "馆", "基地", "中心", "品牌", "奖", "活动周", "宣传周", "竞赛", "学院", "研究院", "数据库",
@@ -308,6 +309,7 @@ class Checker:
         self.tokenizer = tokenizer
         self.plan_canon = canon(plan.text)
         self._words: dict[str, tuple[str, ...]] = {}
+        self._df: dict[str, int] = {}
         synonym_groups(), word_classes()  # the thesaurus, read now rather than during the first quiz
 
     def words(self, text: str) -> tuple[str, ...]:
@@ -315,6 +317,17 @@ class Checker:
         if text not in self._words:
             self._words[text] = tuple(w for w, _ in self.tokenizer.tagged(text))
         return self._words[text]
+
+    def shared_content(self, a: str, b: str) -> set[str]:
+        """The words two clauses both say that few tasks use (发布 and 传播 in "…研究成果…发布传播" and
+        "…决策咨询产品的发布和传播…"): two of them make one clause a fair answer where the other is keyed."""
+        return {w for w in set(self.words(a)) & set(self.words(b))
+                if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and self._task_df(w) <= SHARED_DF}
+
+    def _task_df(self, word: str) -> int:
+        if word not in self._df:
+            self._df[word] = sum(word in t.text for t in self.plan.tasks)
+        return self._df[word]
 
     # --- one item ---------------------------------------------------------
     def check(self, item: QuizItem) -> list[str]:
@@ -623,6 +636,10 @@ class Checker:
             key = next((r for r in right if near_meaning(w, r, self.words, self.plan.text)), None)
             if key is not None:
                 out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")
+            said = next((r for r in right if len(self.shared_content(w, r)) >= 2), None)
+            if said is not None and BLANK not in item.stem:
+                out.append(f"distractor {w!r} says what the key {said!r} says "
+                           f"({'、'.join(sorted(self.shared_content(w, said)))}), so it may be correct")
         options = [canon(o) for o in item.options]
         out += [f"options {a!r} and {b!r} are near-identical" for i, a in enumerate(options) for b in options[:i]
                 if (a in right) == (b in right) and near_meaning(a, b, self.words, self.plan.text)]  # key vs distractor: above

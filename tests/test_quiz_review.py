@@ -267,3 +267,19 @@ def test_review_b_no_option_prints_a_false_statements_original(maker, reviewed_b
     other = next(i for i in items if i.kind == "multi")
     printed = replace(other, options=other.options[:-1] + [original])  # 四/8128 #6 printed #12's original
     assert maker.checker.leaks(false, printed)
+
+
+# --- the third blind review (docs/quiz-reviews/review-3-integration.md) ------------------------------------
+def test_review_3_a_distractor_that_says_what_a_key_says_is_rejected(maker, plan):
+    """T27/6029 #2 (ambiguous): distractor A, task 24's "…研究成果汇聚交流、凝练转化、发布传播", says what key B
+    ("为科技群团决策咨询产品的发布和传播提供服务支撑") says, so a trainee could defend it."""
+    item = next(i for s in range(12) for i in maker.make(tasks=[27], n=7, kinds="multi", seed=s).items
+                if "____" not in i.stem and "为科技群团决策咨询产品的发布和传播提供服务支撑" in i.answer)
+    assert maker.checker.check(item) == []
+    reviewed_a = "加强重大战略研究成果汇聚交流、凝练转化、发布传播"
+    assert reviewed_a in plan.task(24).text
+    wrong = [o for o in item.options if o not in item.answer]
+    broken = replace(item, options=[reviewed_a if o == wrong[0] else o for o in item.options])
+    assert any("says what the key" in p for p in maker.checker.check(broken))
+    # one everyday shared word (科技, 服务 …) is no reason: the item's own distractors pass
+    assert not any(len(maker.checker.shared_content(w, k)) >= 2 for w in wrong for k in item.answer)
