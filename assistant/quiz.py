@@ -230,6 +230,8 @@ class Assembler:
                 item = pool[i]
                 if fresh and families[item.family]:
                     continue
+                if kind == "judge" and item.answer[0] == "正确" and not self._true_allowed():
+                    continue
                 if self._clashes(item) or not self._valid(item):
                     drop.add(i)
                 else:
@@ -241,6 +243,16 @@ class Assembler:
                 self.turn = (self.turn + shift + 1) % len(self.order)
                 return pool[found]
         return None
+
+    def _true_allowed(self) -> bool:
+        """True and false statements alternate, so "always 正确" does not pay (true statements outnumber false
+        ones about 4 to 1; the third review found 13 of 18 keyed 正确); what a quiz lacks in false statements
+        goes to the other kinds."""
+        true, false = int(self.answers["正确"]), int(self.answers["错误"])
+        # the quiz's coin lets one true statement go first or stand unmatched (a quiz of one true/false item
+        # is 正确 or 错误 alike)
+        true_first = self.answers["错误"] % 1 > 0
+        return true < false + true_first
 
     def _clashes(self, item: QuizItem) -> bool:
         c = self.checker

@@ -50,7 +50,7 @@ def test_a_single_choice_whose_answer_is_not_in_the_quote(maker, items):
 
 def test_a_true_statement_that_the_quote_does_not_say(maker, items):
     item = first(items, lambda i: i.kind == "judge" and i.answer == ["正确"])
-    statement = max(item.stem.split("“"), key=len).split("”")[0]
+    statement = re.search(r"“(.+)”", item.stem).group(1)  # the statement judged, not the stem's lead-in
     rejected(maker, replace(item, stem=item.stem.replace(statement, statement[:-2] + "工作")))
 
 

@@ -173,6 +173,14 @@ def test_true_false_answers_are_balanced_as_far_as_the_pool_allows(maker, review
     keyed = [i.answer[0] for t in (9, 11, 13, 14, 15, 18, 23, 24) for s in range(6)
              for i in maker.make(tasks=[t], n=4, seed=s).items if i.kind == "judge"]
     assert 0.3 <= keyed.count("错误") / len(keyed) <= 0.7, keyed
+    # the third review: 13 of 18 keyed 正确 over its quizzes; in every quiz true and false now alternate, so
+    # answering 正确 throughout earns at most one true/false item more than half
+    runs = [([3], None, 7, 731), ([9], None, 7, 1907), ([13], None, 7, 4417), ([21], None, 7, 5283),
+            ([27], None, 7, 6029), ([33], None, 7, 8861), (None, "五", 16, 3571), (None, "十", 16, 9203)]
+    per_quiz = [[i.answer[0] for i in maker.make(tasks=t, part=p, n=n, seed=s).items if i.kind == "judge"]
+                for t, p, n, s in runs]
+    assert all(q.count("正确") <= q.count("错误") + 1 for q in per_quiz), per_quiz
+    assert sum(q.count("错误") for q in per_quiz) >= 4, per_quiz  # the review saw 5 of 18; false ones are still asked
 
 
 # --- 7. option texts keep the plan's “” (the review: ‘我为科技工作者办实事’ in an option) ------------------------
