@@ -15,8 +15,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio load
 import gradio as gr  # noqa: E402
 
 from .desk import details
-from .models import Answer
-from .store import LogUnavailable
+from ..models import Answer
+from ..store import LogUnavailable
 
 EXAMPLES = ["第19项任务要求什么？", "哪些任务涉及乡村振兴？", "“科普中国”是哪项任务的内容？",
             "第六部分有哪些任务？", "一共有多少项任务？", "规划对科技期刊有什么要求？"]
@@ -245,8 +245,8 @@ def build_quiz_tab(bot) -> None:
     import tempfile
     from pathlib import Path
 
-    from .export import FORMATS, export
-    from .quizmodels import KIND_NAMES
+    from ..export import FORMATS, export
+    from ..quizmodels import KIND_NAMES
 
     plan = bot.plan
     task_choices = [(t.label, t.task) for t in plan.tasks]

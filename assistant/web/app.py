@@ -39,16 +39,16 @@ from starlette.routing import Match
 
 from . import desk
 from .admin import admin_router
-from .annotations import public_route
-from .config import Config
-from .embeddings import CpuGate, QueryBatcher, use_batcher
-from .errors import AssistantError, InputError, NotFound, PlanRegistryError
+from ..annotations import public_route
+from ..config import Config
+from ..embeddings import CpuGate, QueryBatcher, use_batcher
+from ..errors import AssistantError, InputError, NotFound, PlanRegistryError
 from .guard import (LOOPBACK_HOSTS, CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors,
                     SharedTokenBucket, TokenBucket, error_payload, json_bytes, key_matches,
                     origin_regex)
-from .models import Answer, Citation, RetrievedPassage
-from .database import target
-from .store import Log, LogUnavailable, Turn
+from ..models import Answer, Citation, RetrievedPassage
+from ..database import target
+from ..store import Log, LogUnavailable, Turn
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -317,7 +317,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     settings = settings or ServerSettings()
     store = store or Log(settings.log_target(config.home))
     if bot is None:
-        from .core import Assistant
+        from ..core import Assistant
 
         bot = Assistant(config)
     if bot.memory.store is not store:  # annotations are read and written in this server's log
@@ -519,7 +519,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     async def quiz_export(body: QuizRequest, format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md",
                           multi_scoring: Literal["all-or-nothing", "partial"] = "all-or-nothing"):
         """``multi_scoring`` (GIFT only): how Moodle scores multiple-choice items, as ``assistant quiz --multi-scoring``."""
-        from .export import FORMATS, export
+        from ..export import FORMATS, export
 
         made = await make_quiz(body)
         data = export(made, format, multi_scoring=multi_scoring)
@@ -545,7 +545,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     @app.post("/v1/chat/completions", tags=["OpenAI兼容"],
               summary="OpenAI兼容的对话接口：引用写在正文里，也在 citations 字段里")
     async def completions(body: CompletionRequest, request: Request):
-        from .conversation import Conversation
+        from ..conversation import Conversation
 
         started = time.perf_counter()
         users = [_content(m.content) for m in body.messages if m.role == "user"]
@@ -799,8 +799,8 @@ def main(argv: list[str] | None = None, prog: str = "app.py") -> int:
     if args.workers > 1:
         os.environ[WORKER_ARGV] = json.dumps(argv)  # the workers are new processes: they read it back
         # the protocol by import path: the workers' configuration crosses a process boundary
-        uvicorn.run("assistant.server:worker_app", factory=True, workers=args.workers,
-                    http="assistant.httpserver:LimitedHttpToolsProtocol", **common)
+        uvicorn.run("assistant.web.app:worker_app", factory=True, workers=args.workers,
+                    http="assistant.web.httpserver:LimitedHttpToolsProtocol", **common)
     else:
         _draining_server()(uvicorn.Config(app, http=protocol(), **common), app, settings.drain).run()
     return 0

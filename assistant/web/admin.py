@@ -22,8 +22,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import desk
-from .annotations import sections_of
-from .errors import InputError, NotFound
+from ..annotations import sections_of
+from ..errors import InputError, NotFound
 from .guard import error_payload, json_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
