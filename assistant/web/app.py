@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
@@ -31,7 +32,7 @@ from ..config import Config
 from ..embeddings import QueryBatcher, use_batcher
 from ..store import Log
 from . import routes
-from .admin import admin_router
+from .admin import router as admin_router
 from .errors import SafeJSONResponse, add_error_handlers
 from .guard import (CatchAll, HostGuard, MethodGuard, OriginGuard, RequestGuard, ShapeErrors, SharedTokenBucket,
                     TokenBucket, key_matches, origin_regex)
@@ -40,6 +41,7 @@ from .service import Service
 from .settings import ServerSettings
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(config: Config | None = None, settings: ServerSettings | None = None, bot=None,
@@ -67,7 +69,7 @@ def create_app(config: Config | None = None, settings: ServerSettings | None = N
     _add_guards(app, settings, store)
     add_error_handlers(app)
     for router in (routes.ask_router, routes.plan_router, routes.feedback_router, routes.quiz_router,
-                   routes.health_router, routes.openai_router, admin_router(bot, store), routes.fallback_router,
+                   routes.health_router, routes.openai_router, admin_router, routes.fallback_router,
                    routes.widget_router):
         app.include_router(router)
     return _mount_ui(app, service) if settings.ui else app
@@ -115,7 +117,6 @@ def _mount_ui(app: FastAPI, service: Service) -> FastAPI:
     every way in."""
     import gradio as gr
 
-    from .routes.widget import STATIC
     from .ui import build_ui
 
     settings = service.settings
