@@ -6,7 +6,7 @@ Same as ``assistant serve``; ``python app.py --help`` lists the options.
 """
 import sys
 
-from assistant.server import main
+from assistant.web import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:  # the server has its own options (assistant serve --help)
-        from .server import main as serve
+        from .web import main as serve
 
         return serve(argv[1:], prog="assistant serve")
     args = build_parser().parse_args(argv)

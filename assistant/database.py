@@ -40,7 +40,7 @@ TABLES = {"answers": ("id", "ts", "session_id", "question", "answer", "refused",
                       "ms", "client"),
           "feedback": ("ts", "answer_id", "rating", "comment"),
           "turns": ("ts", "session_id", "question", "resolved", "answer", "cited_tasks", "route"),
-          # the review desk (assistant.annotations, assistant.desk): append-only, as the rest
+          # the review desk (assistant.annotations, assistant.web.desk): append-only, as the rest
           "answer_details": ("answer_id", "confidence", "citations"),
           "annotations": ("id", "ts", "question", "tasks", "sections", "decline", "author", "answer_id"),
           "annotation_removals": ("ts", "annotation_id", "author"),

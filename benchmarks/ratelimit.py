@@ -1,5 +1,5 @@
 """What a rate-limit check costs: the in-process token bucket vs the one shared through a SQLite file
-(assistant.guard.SharedTokenBucket, what processes sharing a SQLite log use), in one process and in two
+(assistant.web.guard.SharedTokenBucket, what processes sharing a SQLite log use), in one process and in two
 processes taking from the same file at once. Prints wall and CPU microseconds a check.
 
 Run: python benchmarks/ratelimit.py [--n 3000]
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from assistant.guard import SharedTokenBucket, TokenBucket  # noqa: E402
+from assistant.web.guard import SharedTokenBucket, TokenBucket  # noqa: E402
 
 
 def _takes(bucket, n: int) -> tuple[float, float]:

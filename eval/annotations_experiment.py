@@ -155,7 +155,7 @@ def select(bot, n: int = 40) -> list[dict]:
 
 
 def serve(bot, home: Path):
-    from assistant.server import ServerSettings, create_app
+    from assistant.web import ServerSettings, create_app
     from live_server import LiveServer
 
     settings = ServerSettings(log_path=home / "log.sqlite3", rate_per_minute=0, ui=False, admin_keys={"experiment": KEY})

@@ -7,7 +7,7 @@ import time
 
 import uvicorn
 
-from assistant.httpserver import WireLimits, protocol
+from assistant.web.httpserver import WireLimits, protocol
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ from assistant import Assistant
 from assistant.annotations import QuestionMemory
 from assistant.config import Config
 from assistant.errors import InputError
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from assistant.store import Log
 from live_server import LiveServer
 

@@ -9,7 +9,7 @@ import httpx
 import openai
 import pytest
 
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from assistant.store import Log, LogUnavailable
 from live_server import LiveServer
 

@@ -68,7 +68,7 @@ def test_a_thread_waiting_for_its_vector_lets_another_run():
 
 
 def test_the_server_answers_concurrent_new_questions_through_the_batcher(bot, tmp_path):
-    from assistant.server import ServerSettings, create_app
+    from assistant.web import ServerSettings, create_app
 
     app = create_app(bot.config, ServerSettings(log_path=tmp_path / "log.sqlite3", ui=False, rate_per_minute=0),
                      bot=bot)
@@ -144,7 +144,7 @@ def test_the_server_loads_the_part_of_speech_tables_before_its_first_request(ind
     other request waited behind it (the start of a 32-client run)."""
     from assistant import Assistant
     from assistant.config import Config
-    from assistant.server import ServerSettings, create_app
+    from assistant.web import ServerSettings, create_app
 
     monkeypatch.setenv("ASSISTANT_HOME", str(index_home))
     fresh = Assistant(Config())

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 
 REPO = Path(__file__).resolve().parents[1]

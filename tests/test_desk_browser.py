@@ -11,7 +11,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.config import Config
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 from test_browser import browser, shots  # noqa: F401  (fixtures: Chromium, the screenshot folder)
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 
 MAX_EXAMPLES = 25  # per endpoint and mode; deterministic, so a run is repeatable

@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 from test_browser import _ask, _open_widget, _site, browser  # noqa: F401 (a fixture)
 
@@ -114,7 +114,7 @@ def test_a_widget_with_data_plan_answers_from_that_plan(browser, http, tmp_path)
 
 def _plan_picker(bot, tmp_path):
     from assistant.store import Log
-    from assistant.ui import build_ui
+    from assistant.web.ui import build_ui
 
     demo = build_ui(bot, Log(tmp_path / "ui-log.sqlite3"))
     return next(b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "plan-pick")

@@ -106,7 +106,7 @@ class _Chars:
 
 
 def test_the_review_desk_reads_and_writes_postgres(db_url, plan):
-    from assistant import desk
+    from assistant.web import desk
     from assistant.annotations import QuestionMemory
 
     log = Log(db_url)

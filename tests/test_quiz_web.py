@@ -8,7 +8,7 @@ import httpx
 import openpyxl
 import pytest
 
-from assistant.server import ServerSettings, create_app
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 from quiz_formats import parse_gift
 from test_browser import browser, shots  # noqa: F401  (fixtures: Chromium, the screenshot folder)

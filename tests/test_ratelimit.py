@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from assistant.guard import SharedTokenBucket, TokenBucket
+from assistant.web.guard import SharedTokenBucket, TokenBucket
 
 
 def _take_all(path, n, out):

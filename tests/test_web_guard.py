@@ -10,8 +10,8 @@ import time
 import httpx
 import pytest
 
-from assistant.httpserver import WireLimits
-from assistant.server import ServerSettings, create_app
+from assistant.web.httpserver import WireLimits
+from assistant.web import ServerSettings, create_app
 from live_server import LiveServer
 
 QUESTION = "第19项任务要求什么？"

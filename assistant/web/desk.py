@@ -21,8 +21,8 @@ from datetime import datetime
 
 import numpy as np
 
-from .embeddings import embed_query
-from .text import normalize
+from ..embeddings import embed_query
+from ..text import normalize
 
 LOW_CONFIDENCE = 0.05
 TOPIC_COSINE = 0.9

@@ -1,6 +1,6 @@
 """The web UI (gradio, Chinese): chat with citation chips, a plan browser, feedback.
 
-Built by :func:`build_ui` and mounted on the FastAPI app by ``server.create_app``.
+Built by :func:`build_ui` and mounted on the FastAPI app by ``web.app.create_app``.
 A citation chip opens the cited task's full text with the quoted sentence
 highlighted; 👍/👎 on an answer goes to the same log as ``/api/feedback``.
 """
@@ -15,8 +15,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio load
 import gradio as gr  # noqa: E402
 
 from .desk import details
-from .models import Answer
-from .store import LogUnavailable
+from ..models import Answer
+from ..store import LogUnavailable
 
 EXAMPLES = ["第19项任务要求什么？", "哪些任务涉及乡村振兴？", "“科普中国”是哪项任务的内容？",
             "第六部分有哪些任务？", "一共有多少项任务？", "规划对科技期刊有什么要求？"]
@@ -94,28 +94,44 @@ def part_html(plan, part) -> str:
 
 
 def build_ui(bot, store) -> gr.Blocks:
+    """The UI: a chat tab (answers with their quotes beside them), a tab to browse the plan, a quiz tab."""
     plan = bot.plan
-    parts = {p.numeral: p for p in plan.parts}
-    part_choices = [(p.label, p.numeral) for p in plan.parts]
     shelf = getattr(bot, "shelf", None)
     several = bool(shelf and shelf.several)  # the plan selector shows only when more than one plan is loaded
+    with gr.Blocks(title="规划助手 · 中国科协“十四五”规划问答", analytics_enabled=False) as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                _chat_tab(bot, store, plan, several)
+            with gr.Tab("浏览规划", id="browse"):
+                _browse_tab(plan)
+            with gr.Tab("出题", id="quiz"):
+                build_quiz_tab(bot)
+    demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
+    _hide_version(demo)
+    return demo
 
+
+def _answer_message(answer: Answer) -> str:
+    text = answer.text
+    if answer.notice:
+        text = f"{answer.notice}\n\n{text}"
+    return answer_html(text)
+
+
+def _chips_for(answer: Answer):
+    # the quoted sentences only: a task's title is cited too, but highlighting it shows nothing
+    cites = [c for c in answer.citations if c.quote and not c.is_title]
+    choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
+    # the first quote is shown at once (below), so its chip is the one marked
+    return cites, gr.update(choices=choices, value="0" if choices else None, visible=bool(choices))
+
+
+def _chat_handlers(bot, store, plan, several):
+    """What the chat tab does: answer a message (streamed), open a quote, take a thumbs up or down."""
     def plan_of(cite):
         """The plan a citation quotes (its chip opens that plan's text)."""
         return bot.member(cite.plan).plan if several and cite.plan else plan
-
-    def answer_message(answer: Answer) -> str:
-        text = answer.text
-        if answer.notice:
-            text = f"{answer.notice}\n\n{text}"
-        return answer_html(text)
-
-    def chips_for(answer: Answer):
-        # the quoted sentences only: a task's title is cited too, but highlighting it shows nothing
-        cites = [c for c in answer.citations if c.quote and not c.is_title]
-        choices = [(f"{c.marker} {_snippet(c.quote)}", str(i)) for i, c in enumerate(cites)]
-        # the first quote is shown at once (below), so its chip is the one marked
-        return cites, gr.update(choices=choices, value="0" if choices else None, visible=bool(choices))
 
     def respond(message, history, conversation, cites, ids, pinned=""):
         history = list(history or [])
@@ -153,8 +169,8 @@ def build_ui(bot, store) -> gr.Blocks:
             ids = {**(ids or {}), str(len(history) - 1): answer_id}
         except LogUnavailable:
             pass  # counted in /api/health; this answer takes no feedback
-        history[-1] = {"role": "assistant", "content": answer_message(answer)}
-        cites, chips = chips_for(answer)
+        history[-1] = {"role": "assistant", "content": _answer_message(answer)}
+        cites, chips = _chips_for(answer)
         viewer = node_html(plan_of(cites[0]), cites[0].node_id, cites[0].start, cites[0].end, fold=True) if cites else ""  # a quote, not a title
         yield history, conversation, cites, ids, chips, gr.update(value=viewer, visible=bool(cites)), ""
 
@@ -173,6 +189,43 @@ def build_ui(bot, store) -> gr.Blocks:
             except LogUnavailable as e:
                 raise gr.Error(e.message_zh) from e
 
+    return respond, open_citation, like
+
+
+def _chat_tab(bot, store, plan, several) -> None:
+    respond, open_citation, like = _chat_handlers(bot, store, plan, several)
+    with gr.Row(equal_height=False, elem_id="chat-row"):
+        with gr.Column(scale=3, min_width=320, elem_id="chat-col"):
+            # plain text: a question (and an answer that repeats it) is never markdown or HTML,
+            # so "![x](http://…)" in a question fetches nothing. No label: gradio floats it over
+            # the first lines of the chat once it scrolls (the tab already says 问答)
+            chatbot = gr.Chatbot(label="对话", show_label=False, height=520, elem_id="chat", layout="bubble",
+                                 render_markdown=False, sanitize_html=True,
+                                 buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
+            chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
+                             elem_classes=["chips"], elem_id="citations")
+            plan_pick = gr.Dropdown(
+                [("自动：按问题里点名的规划，否则默认规划", "")]
+                + [(f"{p['title']}（{p['id']}）", p["id"]) for p in bot.plans()],
+                value="", label="规划", visible=several, elem_id="plan-pick")
+            box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
+                             max_length=500, submit_btn="发送", elem_id="question")
+            gr.Examples(EXAMPLES, inputs=box, label="示例问题", elem_id="examples")
+        with gr.Column(scale=2, min_width=300, elem_id="viewer-col"):
+            viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
+    conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})
+    outputs = [chatbot, conversation, cites, ids, chips, viewer, box]
+    box.submit(respond, [box, chatbot, conversation, cites, ids, plan_pick], outputs)
+    chips.change(open_citation, [chips, cites], viewer)
+    chatbot.like(like, [ids], None)
+    clear = gr.Button("新对话", size="sm", variant="secondary")
+    clear.click(lambda: ([], None, [], {}, gr.update(choices=[], visible=False),
+                         gr.update(value="", visible=False), ""), None, outputs)
+
+
+def _browse_tab(plan) -> None:
+    parts = {p.numeral: p for p in plan.parts}
+
     def show_part(numeral):
         part = parts[numeral]
         tasks = [(t.label, t.id) for t in part.tasks]
@@ -181,51 +234,14 @@ def build_ui(bot, store) -> gr.Blocks:
     def show_node(node_id):
         return node_html(plan, node_id) if node_id else gr.update()
 
-    with gr.Blocks(title="规划助手 · 中国科协“十四五”规划问答", analytics_enabled=False) as demo:
-        gr.Markdown(INTRO)
-        with gr.Tabs():
-            with gr.Tab("问答", id="chat"):
-                with gr.Row(equal_height=False, elem_id="chat-row"):
-                    with gr.Column(scale=3, min_width=320, elem_id="chat-col"):
-                        # plain text: a question (and an answer that repeats it) is never markdown or HTML,
-                        # so "![x](http://…)" in a question fetches nothing. No label: gradio floats it over
-                        # the first lines of the chat once it scrolls (the tab already says 问答)
-                        chatbot = gr.Chatbot(label="对话", show_label=False, height=520, elem_id="chat", layout="bubble",
-                                             render_markdown=False, sanitize_html=True,
-                                             buttons=["copy"], placeholder="请在下方输入问题，或点击示例问题。")
-                        chips = gr.Radio(label="引用（点击查看原文）", choices=[], visible=False,
-                                         elem_classes=["chips"], elem_id="citations")
-                        plan_pick = gr.Dropdown(
-                            [("自动：按问题里点名的规划，否则默认规划", "")]
-                            + [(f"{p['title']}（{p['id']}）", p["id"]) for p in bot.plans()],
-                            value="", label="规划", visible=several, elem_id="plan-pick")
-                        box = gr.Textbox(placeholder="请输入问题，如：第19项任务要求什么？", show_label=False,
-                                         max_length=500, submit_btn="发送", elem_id="question")
-                        gr.Examples(EXAMPLES, inputs=box, label="示例问题", elem_id="examples")
-                    with gr.Column(scale=2, min_width=300, elem_id="viewer-col"):
-                        viewer = gr.HTML(visible=False, elem_id="viewer", padding=True)
-                conversation, cites, ids = gr.State(None), gr.State([]), gr.State({})
-                outputs = [chatbot, conversation, cites, ids, chips, viewer, box]
-                box.submit(respond, [box, chatbot, conversation, cites, ids, plan_pick], outputs)
-                chips.change(open_citation, [chips, cites], viewer)
-                chatbot.like(like, [ids], None)
-                clear = gr.Button("新对话", size="sm", variant="secondary")
-                clear.click(lambda: ([], None, [], {}, gr.update(choices=[], visible=False),
-                                     gr.update(value="", visible=False), ""), None, outputs)
-            with gr.Tab("浏览规划", id="browse"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=1, min_width=260):
-                        part_pick = gr.Radio(part_choices, label="十个部分", elem_classes=["outline"])
-                        task_pick = gr.Radio([], label="任务", visible=False, elem_classes=["outline"])
-                    with gr.Column(scale=2, min_width=300):
-                        browse_view = gr.HTML(node_html(plan, "preamble"), padding=True, elem_id="browse-view")
-                part_pick.change(show_part, part_pick, [task_pick, browse_view])
-                task_pick.change(show_node, task_pick, browse_view)
-            with gr.Tab("出题", id="quiz"):
-                build_quiz_tab(bot)
-    demo.queue(default_concurrency_limit=16)  # gradio's default of 1 would make every visitor wait in one line
-    _hide_version(demo)
-    return demo
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=1, min_width=260):
+            part_pick = gr.Radio([(p.label, p.numeral) for p in plan.parts], label="十个部分", elem_classes=["outline"])
+            task_pick = gr.Radio([], label="任务", visible=False, elem_classes=["outline"])
+        with gr.Column(scale=2, min_width=300):
+            browse_view = gr.HTML(node_html(plan, "preamble"), padding=True, elem_id="browse-view")
+    part_pick.change(show_part, part_pick, [task_pick, browse_view])
+    task_pick.change(show_node, task_pick, browse_view)
 
 
 def _hide_version(demo: gr.Blocks) -> None:
@@ -245,8 +261,8 @@ def build_quiz_tab(bot) -> None:
     import tempfile
     from pathlib import Path
 
-    from .export import FORMATS, export
-    from .quizmodels import KIND_NAMES
+    from ..export import FORMATS, export
+    from ..quizmodels import KIND_NAMES
 
     plan = bot.plan
     task_choices = [(t.label, t.task) for t in plan.tasks]

@@ -439,7 +439,7 @@ class MethodGuard:
         from starlette.routing import Match, Mount
 
         allowed: set[str] = set()
-        for route in self.routes:
+        for route in each_route(self.routes):
             if isinstance(route, Mount) or getattr(route, "include_in_schema", True) is False and \
                     "{path:path}" in getattr(route, "path", ""):
                 continue  # the UI and our catch-all for unknown /api paths
@@ -458,6 +458,17 @@ class MethodGuard:
                                     + ", ".join(sorted(allowed)),
                                     [(b"allow", ", ".join(sorted(allowed)).encode())], scope["path"])
         await self.app(scope, receive, send)
+
+
+def each_route(routes):
+    """The routes one by one, those of included routers too: FastAPI keeps a router given to
+    ``include_router`` as one entry, whose own routes (ours have no prefix) hold the paths and methods."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from each_route(inner.routes)
+        else:
+            yield route
 
 
 def _without_body(send):
