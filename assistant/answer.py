@@ -139,7 +139,7 @@ class ExtractiveAnswerer:
     def _structural(self, question: str, q: str, refs: Refs) -> Answer | None:
         # "试点都选了哪些地方" asks for the places chosen, not for the tasks that name them (… nor "放在哪几个
         # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
-        members_asked = scope.asked_figure(q) in scope.NAMED
+        members_asked = scope.asked_figure(q) in scope.NAMED and not lists.TASKS_ASKED.search(q)
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
         if topic and lists.PART_WORDS.search(q):
             part = self._part_about(topic)

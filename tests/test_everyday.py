@@ -161,6 +161,7 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("科技伦理，规划讲在哪？", ("科技伦理",)),  # "讲在哪" asks where in the plan
     ("科学素质方面，除了总目标那段，还有哪几条任务？", ("科学素质",)),  # what is left out is no topic
     ("智库建设在规划里分布在哪些任务？", ("智库",)),  # part 七 is titled after it; other tasks say it too
+    ("试点都选了哪些地方？规划里哪几项任务讲到试点？", ("试点",)),  # asks for tasks, whatever else it asks
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
