@@ -204,6 +204,16 @@ def near_modifiers(a: str, b: str, head: str = "", plan_text: str = "") -> bool:
     return not re.search(listed, plan_text)
 
 
+def joined_modifiers(a: str, b: str, head: str, plan_text: str) -> bool:
+    """Does the plan put both modifiers on the one head together ("党的全面领导" for 党的 / 全面 + 领导)? Then
+    one stands for the other in a reader's eyes, and a statement swapping them is still true.
+
+    >>> joined_modifiers("全面", "党的", "领导", "坚持和加强党的全面领导"), joined_modifiers("学术", "科普", "期刊", "学术期刊")
+    (True, False)
+    """
+    return bool(a and b and head) and (f"{a}{b}{head}" in plan_text or f"{b}{a}{head}" in plan_text)
+
+
 def char_overlap(a: str, b: str) -> float:
     """Share of the shorter text's characters that the other has.
 
@@ -255,6 +265,8 @@ def near_meaning(a: str, b: str, words=None, plan_text: str = "") -> bool:
         head = shared_head(a, b)
         if head and (near_modifiers(*head, plan_text) or synonyms(head[0], head[1])):
             return True  # 学术交流 / 科技交流: one head, modifiers of one kind
+        if head and joined_modifiers(*head, plan_text):
+            return True  # 全面领导 / 党的领导: the plan says 党的全面领导
     if max(len(a), len(b)) <= 8:
         return min(len(a), len(b)) >= 2 and char_overlap(a, b) >= 0.75
     return min(bigram_overlap(a, b), bigram_overlap(b, a)) >= 0.7

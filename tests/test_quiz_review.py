@@ -291,3 +291,22 @@ def test_review_3_a_distractor_that_says_what_a_key_says_is_rejected(maker, plan
     assert any("says what the key" in p for p in maker.checker.check(broken))
     # one everyday shared word (科技, 服务 …) is no reason: the item's own distractors pass
     assert not any(len(maker.checker.shared_content(w, k)) >= 2 for w in wrong for k in item.answer)
+
+
+# --- the fourth blind review (docs/quiz-reviews/review-4.md) ----------------------------------------------
+def test_review_4_a_swap_the_plan_joins_on_one_head_is_still_true(maker, plan):
+    """P二/5201 #5 (not fit, ambiguous): "着力加强全面领导和党的建设" was keyed 错误 for 党的领导, but the plan
+    says 党的全面领导 (任务31, 第十部分), so the statement is still true in a reader's eyes."""
+    from assistant.quizcheck import joined_modifiers
+    from assistant.quizmodels import QuizItem
+
+    node = plan.section_node("二(二)")
+    quote = next(s.text for s in node.sentences if s.text.startswith("着力加强党的领导和党的建设"))
+    item = QuizItem("judge", "规划在第二部分“基本原则”中要求“着力加强全面领导和党的建设”。此说法对吗？", ["正确", "错误"],
+                    ["错误"], "错误。原文是“着力加强党的领导和党的建设”，题中把“党的领导”换成了“全面领导”"
+                    "（“全面领导”见任务31）。", None, "二(二)", quote, "judge.requires", label=node.label)
+    assert any("near-synonym" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    assert joined_modifiers("全面", "党的", "领导", plan.text)
+    assert not joined_modifiers("学术", "科普", "期刊", plan.text)  # two kinds of journal, never one phrase
+    again = maker.make(part="二", n=9, seed=5201).items  # the reviewer's run
+    assert len(again) == 9 and not any("全面领导" in i.stem for i in again if i.kind == "judge")
