@@ -42,6 +42,7 @@ ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
+RESTATED = 0.75  # share of an option's characters whose words one clause of the cited text says
 SHARED_DF = 6  # a word in at most this many tasks says something particular (发布, 传播; not 服务, 建设)
 # heads of named things a "which task" question may ask about: programmes, platforms, events, institutions
 NAMED_HEADS = ("计划", "工程", "行动", "平台", "网络", "联盟", "联合体", "共同体", "峰会", "论坛", "会议", "大会",
@@ -214,6 +215,17 @@ def joined_modifiers(a: str, b: str, head: str, plan_text: str) -> bool:
     return bool(a and b and head) and (f"{a}{b}{head}" in plan_text or f"{b}{a}{head}" in plan_text)
 
 
+def thesaurus_kind(word: str) -> str:
+    """"noun" or "verb" when every 同义词词林 code of ``word`` is of that kind (A–D things, F–J actions and
+    states), else "" (联系 → verb, 基层 → noun, 服务 → verb, 广大 → "").
+
+    >>> thesaurus_kind("联系"), thesaurus_kind("基层"), thesaurus_kind("广大")
+    ('verb', 'noun', '')
+    """
+    majors = {c[0] for c in thesaurus.word_codes().get(word, ())}
+    return "noun" if majors and majors <= set("ABCD") else "verb" if majors and majors <= set("FGHIJ") else ""
+
+
 def char_overlap(a: str, b: str) -> float:
     """Share of the shorter text's characters that the other has.
 
@@ -335,6 +347,20 @@ class Checker:
         "…决策咨询产品的发布和传播…"): two of them make one clause a fair answer where the other is keyed."""
         return {w for w in set(self.words(a)) & set(self.words(b))
                 if len(w) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", w) and self._task_df(w) <= SHARED_DF}
+
+    def restates(self, option: str, text: str) -> str | None:
+        """The clause of ``text`` that says ``option`` in other words, if any: most of the option's characters
+        are in its words (two characters or more) that the clause has, as such or as a near-synonym
+        (促进科技成果转移转化 in 集中推介、转移转化技术成果: 科技成果 ≈ 技术成果, 转移, 转化)."""
+        words = [w for w in self.words(option) if len(w) >= 2]
+        size = sum(map(len, words))
+        for clause in clauses(text):
+            cut = self.words(clause)
+            runs = set(cut) | {a + b for a, b in zip(cut, cut[1:])}
+            held = [w for w in words if w in clause or any(near_meaning(w, r) for r in runs if len(r) >= 2)]
+            if len(held) >= 2 and sum(map(len, held)) >= RESTATED * size:
+                return clause
+        return None
 
     def _task_df(self, word: str) -> int:
         if word not in self._df:
@@ -563,6 +589,11 @@ class Checker:
         cut = self._swap_cut(said, diff[2])
         if cut:
             return [cut]
+        for new, old in self._swap_pairs(said, diff[2]):
+            head = shared_head(new, old)  # 联系科技工作者 → 基层科技工作者: the verb before the head is lost
+            if head and {thesaurus_kind(head[0]), thesaurus_kind(head[1])} == {"noun", "verb"}:
+                return [f"the swap puts {head[0]!r} for {head[1]!r} before {head[2]!r}, a verb for a modifier or the "
+                        "other way round, so the statement is ungrammatical"]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
                     "is ungrammatical"]
@@ -645,6 +676,9 @@ class Checker:
                 out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
             elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
                 out.append(f"distractor {w!r} paraphrases the cited text")
+            elif self.restates(w, node_text):
+                out.append(f"distractor {w!r} says in other words what the cited text says "
+                           f"({self.restates(w, node_text)!r}), so it may be correct")
             key = next((r for r in right if near_meaning(w, r, self.words, self.plan.text)), None)
             if key is not None:
                 out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")

@@ -310,3 +310,43 @@ def test_review_4_a_swap_the_plan_joins_on_one_head_is_still_true(maker, plan):
     assert not joined_modifiers("学术", "科普", "期刊", plan.text)  # two kinds of journal, never one phrase
     again = maker.make(part="二", n=9, seed=5201).items  # the reviewer's run
     assert len(again) == 9 and not any("全面领导" in i.stem for i in again if i.kind == "judge")
+
+
+# --- the fifth blind review (docs/quiz-reviews/review-5-582420f.md) ----------------------------------------
+def test_review_5_a_distractor_that_restates_the_cited_task_is_rejected(maker, plan):
+    """T12/1223 #1 (ambiguous): distractor "促进科技成果转移转化" (task 10) says what task 12's own
+    "集中推介、转移转化技术成果" says, so a trainee could defend it as task 12's."""
+    again = maker.make(tasks=[12], n=7, seed=1223).items  # the reviewer's run
+    assert again and not any("促进科技成果转移转化" in i.options for i in again if i.task == 12)
+    item = next(i for s in range(20) for i in maker.make(tasks=[12], n=7, kinds="single", seed=s).items
+                if i.template.startswith("single.belongs"))
+    assert maker.checker.check(item) == []
+    wrong = [o for o in item.options if o not in item.answer]
+    broken = replace(item, options=["促进科技成果转移转化" if o == wrong[0] else o for o in item.options])
+    assert any("in other words" in p for p in maker.checker.check(broken)), maker.checker.check(broken)
+    assert maker.checker.restates("促进科技成果转移转化", plan.task(12).text) == "集中推介、转移转化技术成果"
+    assert maker.checker.restates("增强共性技术供给", plan.task(12).text) is None
+
+
+@pytest.mark.parametrize("node, stem, quote_has", [
+    ("task-14", "判断正误：任务14提出“不断扩大对科技领军人才、青年科技骨干、海外科技人才和广大联系科技工作者的引领吸纳”。",
+     "广大基层科技工作者的引领吸纳"),
+    ("part-1", "“充分发挥党和政府基层科技工作者的桥梁和纽带作用”是第一部分“开创新发展阶段科协事业新局面”中的内容。这一说法是否正确？",
+     "充分发挥党和政府联系科技工作者的桥梁"),
+])
+def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, node, stem, quote_has):
+    """T14/1489 #4 and P一/5101 #6 (not fit): 基层 ↔ 联系 before 科技工作者 (a modifier for the verb that
+    governs it: "广大联系科技工作者", "党和政府基层科技工作者的桥梁") gives the false statement away."""
+    from assistant.quizcheck import thesaurus_kind
+    from assistant.quizmodels import QuizItem
+
+    n = plan.node(node)
+    quote = next(s.text for s in n.sentences if quote_has in s.text)
+    item = QuizItem("judge", stem, ["正确", "错误"], ["错误"], "错误。", n.task, n.part or n.section, quote,
+                    "judge.says", label=n.label)
+    assert any("ungrammatical" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    assert (thesaurus_kind("联系"), thesaurus_kind("基层"), thesaurus_kind("广大")) == ("verb", "noun", "")
+    runs = {"task-14": ([14], None, 7, 1489), "part-1": (None, "一", 9, 5101)}  # the reviewer's runs
+    tasks, part, k, seed = runs[node]
+    said = [i.stem for i in maker.make(tasks=tasks, part=part, n=k, seed=seed).items if i.kind == "judge"]
+    assert not any("广大联系科技工作者" in s or "党和政府基层科技工作者" in s for s in said), said
