@@ -30,7 +30,8 @@ class Thresholds:
 
 
 LIST_TASKS = re.compile(r"哪些任务|哪几项|哪几个任务|几项任务|多少项任务|什么任务|任务有哪些|任务都有哪些|任务是什么|包括哪些|包含哪些|有哪些任务|分别是|列出|任务清单|几项")
-COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
+COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(?<!第)(多少|几)(项|个|条)(重点)?任务|任务(一共|总共)?(有)?(多少|几)(项|个|条)")
+WHICH_PARTS = re.compile(r"哪(些|几)(个)?部分")  # the parts that say a topic: the tasks saying it answer
 PART_NAMED = re.compile(r"部分|板块|篇|章")  # the question names a part as such, not only its subject
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
 ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
@@ -141,7 +142,7 @@ class ExtractiveAnswerer:
         # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
         members_asked = scope.asked_figure(q) in scope.NAMED and not lists.TASKS_ASKED.search(q)
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
-        if topic and lists.PART_WORDS.search(q):
+        if topic and lists.PART_WORDS.search(q) and not WHICH_PARTS.search(q):  # not "哪些部分讲了志愿服务"
             part = self._part_about(topic)
             if part is not None:
                 return self._list_part_tasks(question, part)

@@ -27,9 +27,14 @@ LIST_QUESTION = re.compile(
     r"(出现|分布|体现)在哪|任务(都)?有哪些|有哪些任务|在哪些任务|(几|多少)处|多少(个|项|条)任务|任务有多少|"
     r"各(在|是)哪|都在哪(些|几)|任务(都|就)?(是|有)哪(些|几)|分别(放)?在哪|任务[^，,。？?]{0,20}有几(项|个|条)|"
     r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|(讲到|提到|说到|写到|涉及)[^，,。？?]{1,16}的(内容|地方)?(都|分别)?在哪|(讲|写|说|提)在哪|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
-    r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些")
+    r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些|"
+    r"哪些地方(讲|说|提|写)|分别(在|是)[^，,。？?]{0,6}(什么|哪些)地方|"
+    # "出现过几次，都在哪", "一共几项任务提到了", "列举/梳理…的任务", "把…的任务都找出来"
+    r"出现(过|了)?(几|多少)(次|回|处)|(几|多少)(项|个|条)(重点)?任务[^，,。？?]{0,4}(提到|提及|涉及|说到|讲到|写到|谈到|有关|相关)|"
+    r"列举|梳理|(任务|条款|条目|地方|内容)[^，,。？?]{0,6}(找|挑|列|摘|拎)(一下|出来)")
 # the question asks for tasks by name ("哪几项任务", "哪些条款"), whatever else it names ("试点地方")
-TASKS_ASKED = re.compile(r"哪(些|几)(项|个)?(重点)?任务|哪(些|几)条(款)?|哪几项|(任务|条款)(都)?(有|是)哪")
+TASKS_ASKED = re.compile(r"哪(些|几)(项|个)?(重点)?任务|哪(些|几)条(款)?|哪几项|(任务|条款)(都)?(有|是)哪|"
+                         r"出现(过|了)?(几|多少)(次|回|处)|第几(项|条)|任务(的)?(编号|序号)|哪(条|项)任务")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
 # "讲科普的那一大块", "学术交流那部分": the list is a part's tasks ("培训这块" is only "on training")
@@ -41,12 +46,15 @@ LIST_NOISE = re.compile(
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
     r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
     r"的?(重点)?任务|的?内容|条目|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
-    r"这类|之类|一类|(都)?(是|有)哪(些|几)(项|个|条|处)?|(是)?靠|来推的?|放在|里提过|提过|在讲|的地方|"
+    r"这类|之类|一类|第几(项|条|个)?|编号|序号|是多少|出现(过|了)?(几|多少)?(次|回)?|列举(一下)?|梳理(一下)?|帮我|都?(找|挑|摘|拎)(一下|出来)|"
+    r"(都)?(是|有)哪(些|几)(项|个|条|处)?|(是)?靠|来推的?|放在|里提过|提过|在讲|的地方|"
     r"(学会秘书|老师)?(问一下|想问|请教|咨询一下)|我(们)?(县|市|乡|镇|单位|学会|协会|科协)?(想|要|打算|准备)?|"
     r"[?？!！。,，:：\s\"“”「」『』]")
 RARE = 5  # a word in at most this many tasks may stand for a topic on its own
 EDGE = "的了呢吗呀啊吧嘛中里都有是和与跟同对在讲说谈写提把"
 POINTER = re.compile(r"这|那|他们|她们|它们|它")  # "这方面规划有哪几条": the topic was said before
+LEADING_POINTER = re.compile(r"^(这|那)(种|类|个|些|样)的?")
+POINTER_WORDS = re.compile(r"(这|那)(种|类|个|些|样|方面|件事|块)?(的)?|他们|她们|它们|它|方面")
 PIECE_SPLIT = re.compile(r"、|和|或者|或|及|以及|与|跟|/|[()（）]")
 
 
@@ -73,12 +81,15 @@ def topic_candidates(q: str) -> list[str]:
     if asking is None:
         return [r for r in [_rest(q)] if len(r) >= 2]
     order = (asking, asking - 1, asking + 1)
-    if asking > 0 and POINTER.search(_rest(clauses[asking])):
+    # "这种产学研合作" names its own topic; "这种合作", "这类活动" only its kind
+    own = POINTER_WORDS.sub("", _rest(clauses[asking])).strip(EDGE)
+    if asking > 0 and POINTER.search(_rest(clauses[asking])) and len(own) < 3:
         order = (asking - 1, asking, asking + 1)
     rests = [_rest(clauses[i]) for i in order if 0 <= i < len(clauses)]
     # then the earlier clauses, nearest first ("科技伦理问题，规划里有几处讲到？分别是哪几项任务")
     rests += [_rest(clauses[i]) for i in reversed(range(max(0, min(order))))]
     # "除了总目标那段，还有哪几条": what is left out is no topic
+    rests = [LEADING_POINTER.sub("", r) for r in rests]  # "这种产学研合作" → 产学研合作
     return list(dict.fromkeys(r for r in rests if len(r) >= 2 and not r.startswith("除了")))
 
 
@@ -166,6 +177,13 @@ class TopicMatcher:
         narrow = [a for a in alts if a == (piece,) or spread[a] <= limit]
         return narrow if any(spread[a] for a in narrow) else alts
 
+    def _shared_head(self, parts: list[str]) -> str:
+        """The head word two or more pieces end in, which names their kind (资源共享、共建共享 → 共享): a word
+        of the plan of two characters or more, not one of its everyday words."""
+        ends = [p[-k:] for p in parts for k in range(2, len(p)) if p[-k:] in self.vocabulary]
+        shared = [e for e in dict.fromkeys(ends) if ends.count(e) >= 2 and e not in self.common]
+        return max(shared, key=len, default="")
+
     def _word_run(self, piece: str, shortest: int) -> str:
         """The longest run of whole words of ``piece`` (at least ``shortest`` characters) that the plan says:
         转化落地 gives no 化落地, which starts inside 转化."""
@@ -184,7 +202,11 @@ class TopicMatcher:
             pattern = re.compile(".{1,8}?".join(literal))
             return [(t, next(s for s in t.sentences if pattern.search(s.text)))
                     for t in self.plan.tasks if any(pattern.search(s.text) for s in t.sentences)][:limit]
-        alts = [a for p in topic_pieces(topic, self.tokenizer) or [topic] for a in self._specific(p)]
+        parts = topic_pieces(topic, self.tokenizer) or [topic]
+        alts = [a for p in parts for a in self._specific(p)]
+        head = self._shared_head(pieces(topic))  # the verbs too: 共建共享
+        if head and (head,) not in alts:
+            alts.append((head,))
         if not alts:
             return []
         found = []

@@ -306,6 +306,8 @@ def asked_figure(q: str) -> str | None:
     >>> asked_figure("首批世界一流学会名单里有哪些学会？"), asked_figure("服务平台是哪一年上线的")
     ('list members', 'year')
     """
+    if TASK_NUMBER.search(q):
+        return None  # "和科技期刊有关的任务编号是多少": the task's number, which every citation gives
     kind = next((kind for kind, (asks, _) in ASKS.items() if asks.search(q)), None)
     if kind == "number" and YES_NO.search(q) and "多少" not in q:
         return None  # "能不能专门设几个科普岗位": 几个 means "some"
@@ -314,6 +316,7 @@ def asked_figure(q: str) -> str | None:
     return kind
 
 
+TASK_NUMBER = re.compile(r"任务的?(编号|序号)|第几(项|条|个)(重点)?任务")
 # "要建运营哪三个库": the question counts what it asks for, so it asks what the plan enumerates
 COUNTED = re.compile(r"哪[两三四五六七八九十]+(个|项|类|种|大|方面|句|条)")
 # A question that asks something; the learned model is consulted only for these.

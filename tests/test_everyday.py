@@ -162,11 +162,28 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("科学素质方面，除了总目标那段，还有哪几条任务？", ("科学素质",)),  # what is left out is no topic
     ("智库建设在规划里分布在哪些任务？", ("智库",)),  # part 七 is titled after it; other tasks say it too
     ("试点都选了哪些地方？规划里哪几项任务讲到试点？", ("试点",)),  # asks for tasks, whatever else it asks
+    ("志愿服务在规划里出现了几次，都在哪？", ("志愿服务",)),  # where it occurs: no count or place asked
+    ("国际组织，规划一共几项任务提到了？", ("国际组织",)),  # not the count of all 38 tasks
+    ("请把提到志愿服务的任务都找出来", ("志愿服务",)),
+    ("列举一下规划中有关志愿服务的条款", ("志愿服务",)),
+    ("帮我梳理一下规划里涉及国际组织的任务", ("国际组织",)),  # not the generic tasks 36/38 on 规划
+    ("规划的哪些部分讲了志愿服务？", ("志愿服务",)),  # the tasks saying it, not 科普's part
+    ("国际组织的事情分别在规划的什么地方讲的？", ("国际组织",)),
+    ("企业、高校、科研院所联手搞创新，这种产学研合作在规划哪几项任务里讲到？", ("产学研",)),  # its own topic
+    ("资源共享、共建共享，规划里哪几项任务讲到？", ("共享",)),  # the head both pieces share names the kind
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
     assert answer.route == "term" and not answer.refused, answer.text
     assert tasks_saying(plan, *words) <= set(answer.cited_tasks), answer.text
+
+
+@pytest.mark.parametrize("question", ["科技期刊在规划中的第几项任务？", "规划第几项任务讲了科技期刊？",
+                                      "规划里和科技期刊有关的任务编号是多少"])
+def test_which_task_number_is_answered_with_the_task_that_says_it(bot, plan, question):
+    """"第几项任务" asks for a task's number (not how many tasks there are, nor a document number)."""
+    answer = bot.ask(question)
+    assert not answer.refused and answer.cited_tasks[0] in tasks_saying(plan, "科技期刊"), answer.text
 
 
 @pytest.mark.parametrize("question,numeral", [("科技经济融合行动包括哪几项任务", "四"), ("规划实施保障有哪几项任务", "十")])
