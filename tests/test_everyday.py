@@ -171,11 +171,26 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("国际组织的事情分别在规划的什么地方讲的？", ("国际组织",)),
     ("企业、高校、科研院所联手搞创新，这种产学研合作在规划哪几项任务里讲到？", ("产学研",)),  # its own topic
     ("资源共享、共建共享，规划里哪几项任务讲到？", ("共享",)),  # the head both pieces share names the kind
+    ("规划里凡是讲到知识产权的地方都有哪些？", ("知识产权",)),
+    ("知识产权的事规划里写了几条？", ("知识产权",)),
+    ("涉及海外人才的任务，请逐条列出", ("海外",)),
+    ("跟乡村振兴挂钩的任务有啥", ("乡村振兴",)),
+    ("规划中关于科技期刊的条文都在哪", ("科技期刊",)),  # where in the plan, not a place
+    ("我想知道智库建设涉及的全部任务", ("智库",)),  # not all 38 tasks
+    ("规划里讲了哪些关于科学家精神的任务", ("科学家精神",)),
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
     assert answer.route == "term" and not answer.refused, answer.text
     assert tasks_saying(plan, *words) <= set(answer.cited_tasks), answer.text
+
+
+def test_one_task_asked_about_is_no_list(bot):
+    """"这项任务有什么要求" asks about one task said before, however much it sounds like "…的任务有什么"."""
+    from assistant.lists import is_list_question
+
+    assert not is_list_question("这项任务有什么要求") and not is_list_question("该任务有什么要求")
+    assert is_list_question("乡村振兴相关的任务有什么")
 
 
 @pytest.mark.parametrize("question", ["科技期刊在规划中的第几项任务？", "规划第几项任务讲了科技期刊？",
