@@ -566,7 +566,26 @@ class Checker:
         start = next(s for x, s in spans.items() if x == answer)
         if not self._on_word_boundaries(quote, start, start + len(answer)):
             out.append("the blank cuts through a word")
+        else:
+            cut = self._titled_phrase_cut(quote, start, start + len(answer))
+            if cut:
+                out.append(f"the blank cuts {cut!r}, a phrase a title of the plan names, so its other half fits too")
         return out
+
+    def _titled_phrase_cut(self, text: str, start: int, end: int) -> str:
+        """The two words a blank's edge falls between when a title of the plan says them together: 创新|创业大赛
+        cuts 创新创业 (组织开展创新创业创造活动), and 创新____ then takes 创业创造活动 as well."""
+        words, pos = [], 0
+        for word in self.words(text):
+            words.append((pos, pos + len(word), word))
+            pos += len(word)
+        for edge in (start, end):
+            before = next((w for a, b, w in words if b == edge), "")
+            after = next((w for a, b, w in words if a == edge), "")
+            pair = before + after
+            if len(before) >= 2 and len(after) >= 2 and any(pair in n.title for n in self.plan.nodes if n.title):
+                return pair
+        return ""
 
     def _check_judge(self, item: QuizItem, node: Node) -> list[str]:
         said = canon(statement(item.stem))

@@ -350,3 +350,21 @@ def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, 
     tasks, part, k, seed = runs[node]
     said = [i.stem for i in maker.make(tasks=tasks, part=part, n=k, seed=seed).items if i.kind == "judge"]
     assert not any("广大联系科技工作者" in s or "党和政府基层科技工作者" in s for s in said), said
+
+
+# --- the sixth blind review (docs/quiz-reviews/review-6-2763426.md) ----------------------------------------
+def test_review_6_a_blank_that_cuts_a_phrase_a_title_names_is_rejected(maker, plan):
+    """T10/202 #4 (not fit, ambiguous): "组织开展创新____，办好…" keyed 创业大赛 cuts 创新创业, which task 10's title
+    says (组织开展创新创业创造活动), so 创业创造活动 fills the blank as well."""
+    from assistant.quizcheck import BLANK
+    from assistant.quizmodels import QuizItem
+
+    node = plan.task(10)
+    quote = next(s.text for s in node.sentences if s.text.startswith("组织开展创新创业大赛"))
+    stem = f"第10项任务提出：“组织开展创新{BLANK}，办好年度全国大众创业万众创新活动周和‘创响中国’系列活动……”横线处应填写什么？"
+    item = QuizItem("blank", stem, [], ["创业大赛"], "原文是“组织开展创新创业大赛”。", 10, "四", quote, "blank.fill",
+                    label=node.label)
+    assert any("a title of the plan names" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    assert maker.checker._titled_phrase_cut(quote, len("组织开展创新"), len("组织开展创新创业大赛")) == "创新创业"
+    again = maker.make(tasks=[10], n=7, seed=202).items  # the reviewer's run
+    assert again and not any(i.kind == "blank" and "创新" + BLANK in i.stem for i in again)
