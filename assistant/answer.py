@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from . import annotations, lists, scope
 from .models import Answer, Citation, RetrievedPassage, unique_citations
 from .plan import Node, Plan, Sentence
-from .refs import Refs, find_refs
+from .refs import LAST, Refs, find_refs
 from .retrieve import Retriever, SearchResult
 from .text import int_to_cn, longest_shared, normalize
 
@@ -34,7 +34,7 @@ COUNT_TASKS = re.compile(r"(一共|总共|共有|共|总计)?(有)?(?<!第)(多�
 WHICH_PARTS = re.compile(r"哪(些|几)(个)?部分")  # the parts that say a topic: the tasks saying it answer
 PART_NAMED = re.compile(r"部分|板块|篇|章")  # the question names a part as such, not only its subject
 COUNT_PARTS = re.compile(r"(几|多少)(个)?(大)?部分|分为几|(几|多少)(个)?章")
-ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
+ALL_TASKS = re.compile(r"(所有|全部)的?(\d+|[一二三四五六七八九十]+)?项?(重点)?任务|(?<![第\d一二三四五六七八九十])(?<!最后)(\d+|[一二三四五六七八九十]+)项(重点)?任务(是什么|是哪些|有哪些|分别|都|包括|清单|列表)")
 TERM_SCAN = re.compile(r"(有没有|是否|有无)(提到|提及|涉及|说到|讲到|谈到|写到)|(提到|提及|涉及|说到|讲到)(了)?[^?？]{1,12}(吗|没有)|任务(都)?有哪些|哪些(任务|地方|部分)|哪几(项|个)(任务)?|哪(项|个)任务")
 TERM_NOISE = re.compile(
     r"规划(中|里面|里)?|哪些任务|哪几项任务|哪几个任务|哪几项|哪几个|哪项任务|哪个任务|哪些地方|哪些内容|哪些部分|"
@@ -121,7 +121,10 @@ class ExtractiveAnswerer:
 
     def _resolve_positions(self, refs: Refs) -> Refs:
         """Turn 'the n-th task of part 五' into a task number; a number larger than
-        the part's task count is read as the plan-wide task number (第六部分的第19项)."""
+        the part's task count is read as the plan-wide task number (第六部分的第19项); "最后一项任务" and
+        "最后一部分" (``refs.LAST``) are the plan's last."""
+        refs.tasks = [self.plan.task_count if n == LAST else n for n in refs.tasks]
+        refs.parts = [self.plan.parts[-1].numeral if p == str(LAST) else p for p in refs.parts]
         for numeral, n in refs.nth:
             part = next((p for p in self.plan.parts if p.numeral == numeral), None)
             task = part.tasks[n - 1].task if part and 1 <= n <= len(part.tasks) else n
@@ -142,8 +145,9 @@ class ExtractiveAnswerer:
         # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
         members_asked = scope.asked_figure(q) in scope.NAMED and not lists.TASKS_ASKED.search(q)
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
-        if topic and lists.PART_WORDS.search(q) and not WHICH_PARTS.search(q):  # not "哪些部分讲了志愿服务"
-            part = self._part_about(topic)
+        if topic and not WHICH_PARTS.search(q) and (lists.PART_WORDS.search(q) or lists.BLOCK.search(q)):
+            # not "哪些部分讲了志愿服务"
+            part = self._part_about(topic) if lists.PART_WORDS.search(q) else self._part_titled(topic)
             if part is not None:
                 return self._list_part_tasks(question, part)
         if not refs and LIST_TASKS.search(q):

@@ -14,6 +14,10 @@
 ([7], [19])
 >>> find_refs("任务一共有多少项").tasks, find_refs("基本原则的第一条是什么").tasks
 ([], [])
+>>> find_refs("最后一项任务是什么").tasks == [LAST], find_refs("规划最后一部分有哪些任务").parts == [str(LAST)]
+(True, True)
+>>> find_refs("第二块包括哪些任务").parts
+['二']
 """
 from __future__ import annotations
 
@@ -42,10 +46,14 @@ TASK_ONE = [
 PART_NTH = rf"第\s*({NUM})\s*(?:部分|章)\s*(?:的|中|里)?\s*第\s*({NUM})\s*(?:项|条|个)(?:重点)?(?:任务)?"
 SUBSECTION = rf"第\s*({NUM})\s*(?:部分|章)\s*(?:的)?\s*(?:[(（]([一二三四五六七八九十])[)）]|第\s*({NUM})\s*节)"
 PART_ONE = [
-    rf"第\s*({NUM})\s*(?:部分|章|篇|大部分)",
+    rf"第\s*({NUM})\s*(?:部分|章|篇|大部分|大?块|板块)",
     r"^\s*([一二三四五六七八九十]{1,3})、",
     r"(?<![A-Za-z])part\s*(\d{1,2})(?!\d)",
 ]
+# "最后一项任务", "最后一部分": the last task or part, whatever the plan's count (``LAST``, resolved by the caller)
+LAST_TASK = r"最后一(?:项|条|个)(?:重点)?任务"
+LAST_PART = r"最后一(?:个)?(?:部分|章|篇|大?块|板块)"
+LAST = -1
 # 第N条 after these words is an item of a section (基本原则的第一条), not a task
 NOT_A_TASK_BEFORE = re.compile(r"(原则|目标|思想|理念|方面|要求|措施|句话?)的?\s*$")
 
@@ -108,6 +116,10 @@ def find_refs(question: str) -> Refs:
             n = cn_to_int(m.group(1))
             if n is not None and claim(m):
                 found.append((m.start(), "part", int_to_cn(n) if n < 100 else str(n)))
+    for pat, kind, value in ((LAST_TASK, "task", LAST), (LAST_PART, "part", str(LAST))):
+        for m in re.finditer(pat, q):
+            if claim(m):
+                found.append((m.start(), kind, value))
     for pat in TASK_LIST:
         for m in re.finditer(pat, q):
             if claim(m):

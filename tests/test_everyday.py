@@ -201,6 +201,35 @@ def test_which_task_number_is_answered_with_the_task_that_says_it(bot, plan, que
     assert not answer.refused and answer.cited_tasks[0] in tasks_saying(plan, "科技期刊"), answer.text
 
 
+@pytest.mark.parametrize("question,numeral", [
+    ("科技和经济结合那块都有哪些任务", "四"),  # the part's title says most of the topic
+    ("科普那部分一共几项任务", "六"),  # the part's count, not all 38 tasks
+    ("对外交流那一大块有哪几项任务", "八"),
+    ("规划最后一部分有哪些任务", "十"),
+])
+def test_a_part_asked_for_in_lay_words_lists_its_tasks(bot, plan, question, numeral):
+    answer = bot.ask(question)
+    assert {t.task for t in plan.part(numeral).tasks} <= set(answer.cited_tasks), answer.text
+    assert set(answer.cited_tasks) <= {t.task for t in plan.part(numeral).tasks}, answer.text
+
+
+def test_a_block_whose_part_title_says_little_of_the_topic_is_a_topic(bot, plan):
+    """"评价体系改革这块" shares only 改革 with part 九's title: the tasks on 评价, not part 九."""
+    answer = bot.ask("评价体系改革这块，规划有哪几项任务讲到？")
+    assert not {t.task for t in plan.part("九").tasks} <= set(answer.cited_tasks), answer.text
+
+
+@pytest.mark.parametrize("question,task", [("最后一项任务是什么", 38), ("规划的最后一项重点任务讲了啥", 38)])
+def test_the_last_task_is_the_plans_last(bot, plan, question, task):
+    answer = bot.ask(question)
+    assert answer.cited_tasks[0] == plan.task_count == task, answer.text
+
+
+def test_the_nth_block_is_the_nth_part(bot):
+    answer = bot.ask("第二块包括哪些任务")
+    assert not answer.refused and all(c.section.startswith("二") for c in answer.citations), answer.text
+
+
 @pytest.mark.parametrize("question,numeral", [("科技经济融合行动包括哪几项任务", "四"), ("规划实施保障有哪几项任务", "十")])
 def test_a_part_named_by_most_of_its_title_lists_its_tasks_only(bot, plan, question, numeral):
     answer = bot.ask(question)
