@@ -428,7 +428,7 @@ def _plans(args, config: Config) -> int:
 
 
 def _quiz_parser(sub) -> None:
-    from .export import FORMATS, MULTI_SCORING
+    from .quiz import FORMATS, MULTI_SCORING
 
     q = sub.add_parser("quiz", help="a cited quiz on tasks or a part (offline; with --llm openai a model writes it)",
                        description="Every item quotes the plan and passes the same checks; the same seed gives "
@@ -452,7 +452,7 @@ def _quiz_parser(sub) -> None:
 def _quiz(args, config: Config) -> int:
     from pathlib import Path
 
-    from .export import export, skipped
+    from .quiz import export, skipped
     from .quiz import QuizMaker
 
     plan = None if args.plan in (None, "bundled") else args.plan

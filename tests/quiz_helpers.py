@@ -1,5 +1,5 @@
 """Shared pieces of the quiz tests: one QuizMaker for the session (plan + jieba, no index) and
-item invariants written here from the issue's rules, independently of ``assistant.quizcheck``."""
+item invariants written here from the issue's rules, independently of ``assistant.quiz.checks``."""
 from __future__ import annotations
 
 import re

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.quizcheck import canon, display
-from assistant.quizmodels import QuizItem
+from assistant.quiz.checks import canon, display
+from assistant.quiz.models import QuizItem
 from quiz_helpers import maker  # noqa: F401  (a fixture)
 
 
@@ -201,7 +201,7 @@ def test_the_issues_synonym_pairs_as_distractors(maker, items, plan, key, synony
 
 
 def test_the_issues_synonym_pairs_by_meaning():
-    from assistant.quizcheck import near_meaning
+    from assistant.quiz.checks import near_meaning
 
     assert near_meaning("研究院所", "科研院所") and near_meaning("科研成果", "科技成果")
     assert not near_meaning("科普中国", "科技期刊") and not near_meaning("标准体系", "产业体系")
@@ -220,7 +220,7 @@ def candidate(maker, task: int, kind: str, test):
     picks changes with the quiz's other rules)."""
     import random
 
-    from assistant.quizgen import ItemWriter
+    from assistant.quiz.writer import ItemWriter
 
     node = maker.plan.task(task)
     writer = ItemWriter(maker.analysis, random.Random(0), list(maker.plan.part(node.part).tasks))
@@ -295,7 +295,7 @@ def writer_items(maker, task: int):
     part asks them)."""
     import random
 
-    from assistant.quizgen import ItemWriter
+    from assistant.quiz.writer import ItemWriter
 
     node = maker.plan.task(task)
     scope = maker.plan.part_of(node).tasks

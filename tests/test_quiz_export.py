@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 
 from assistant.errors import InputError
-from assistant.export import COLUMNS, FORMATS, export, skipped
-from assistant.quizmodels import Quiz, QuizItem
+from assistant.quiz.formats import COLUMNS, FORMATS, export, skipped
+from assistant.quiz.models import Quiz, QuizItem
 from quiz_formats import is_moodle_grade, moodle_multi_score, parse_aiken, parse_gift
 from quiz_helpers import maker  # noqa: F401  (a fixture)
 

@@ -9,7 +9,7 @@ import pytest
 
 from assistant.config import Config
 from assistant.quiz import QuizMaker
-from assistant.quizllm import ROUNDS
+from assistant.quiz.llm import ROUNDS
 from quiz_helpers import assert_item_invariants, maker  # noqa: F401  (maker is a fixture)
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.quizcheck import attributions
+from assistant.quiz.checks import attributions
 from quiz_helpers import maker, norm  # noqa: F401  (maker is a fixture)
 
 # the reviewer's runs: (tasks, part, n, seed)
@@ -72,7 +72,7 @@ def test_attributions_are_read_with_nested_quotes():
 # --- 2. a false statement made with a near-synonym (学术交流 → 科技交流) ---------------------------------------
 def review_11(plan):
     """The review's #11 as it was generated (task 15, seed 9917, item 4)."""
-    from assistant.quizmodels import QuizItem
+    from assistant.quiz.models import QuizItem
 
     quote = next(s.text for s in plan.task(15).sentences if "组织开展学术交流,推动建立有效合作机制" in s.text)
     return QuizItem("judge", "规划在任务15中要求“组织开展科技交流，推动建立有效合作机制”。此说法对吗？", ["正确", "错误"],
@@ -92,7 +92,7 @@ def test_the_reviewed_quiz_has_no_near_synonym_swap(reviewed):
 
 
 def test_near_modifiers_by_the_thesaurus_and_the_plans_lists(plan):
-    from assistant.quizcheck import near_meaning, near_modifiers
+    from assistant.quiz.checks import near_meaning, near_modifiers
 
     words = None
     assert near_modifiers("学术", "科技", "交流", plan.text) and near_modifiers("学术", "科研", "机构", plan.text)
@@ -110,7 +110,7 @@ def test_near_modifiers_by_the_thesaurus_and_the_plans_lists(plan):
 def test_an_option_that_prints_the_sentence_another_item_blanks(maker, reviewed, plan):
     import random
 
-    from assistant.quizgen import ItemWriter
+    from assistant.quiz.writer import ItemWriter
 
     # the review's #33, one of the generator's candidates for task 24 (the reviewed quiz no longer holds it)
     writer = ItemWriter(maker.analysis, random.Random(31337), list(plan.part("七").tasks))
@@ -197,8 +197,8 @@ def test_options_keep_double_quotes_and_explanations_nest_them(maker, reviewed):
 
 # --- 6. framing clauses as keys or true statements (#8, #32, #37, #38) -------------------------------------
 def test_no_key_or_true_statement_is_only_a_framing_clause(maker, reviewed, plan):
-    from assistant.quizcheck import statement
-    from assistant.quizterms import SCOPE_OPENERS
+    from assistant.quiz.checks import statement
+    from assistant.quiz.terms import SCOPE_OPENERS
 
     assert maker.analysis.incomplete("围绕科协组织主责主业")  # review #37
     assert maker.analysis.incomplete("紧紧围绕建设完善支持全面创新的基础制度")  # review #38
@@ -225,7 +225,7 @@ def reviewed_b(maker):
 
 
 def test_review_b_framing_clause_is_no_key(reviewed_b):
-    from assistant.quizterms import SCOPE_OPENERS
+    from assistant.quiz.terms import SCOPE_OPENERS
 
     for item in reviewed_b["t25"]:  # was: single choice keyed 围绕科协组织主责主业
         assert "围绕科协组织主责主业" not in item.answer, item
@@ -247,7 +247,7 @@ def test_review_b_swaps_keep_words_and_lists_whole(maker, reviewed_b):
 
 
 def test_review_b_multi_keys_are_whole_and_two_distractors(maker, reviewed_b):
-    from assistant.quizcheck import dangling
+    from assistant.quiz.checks import dangling
 
     for item in [i for items in reviewed_b.values() for i in items if i.kind == "multi"]:
         assert len(item.options) - len(item.answer) >= 2, item  # t32/4669 #3 had one distractor
@@ -297,8 +297,8 @@ def test_review_3_a_distractor_that_says_what_a_key_says_is_rejected(maker, plan
 def test_review_4_a_swap_the_plan_joins_on_one_head_is_still_true(maker, plan):
     """P二/5201 #5 (not fit, ambiguous): "着力加强全面领导和党的建设" was keyed 错误 for 党的领导, but the plan
     says 党的全面领导 (任务31, 第十部分), so the statement is still true in a reader's eyes."""
-    from assistant.quizcheck import joined_modifiers
-    from assistant.quizmodels import QuizItem
+    from assistant.quiz.checks import joined_modifiers
+    from assistant.quiz.models import QuizItem
 
     node = plan.section_node("二(二)")
     quote = next(s.text for s in node.sentences if s.text.startswith("着力加强党的领导和党的建设"))
@@ -337,8 +337,8 @@ def test_review_5_a_distractor_that_restates_the_cited_task_is_rejected(maker, p
 def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, node, stem, quote_has):
     """T14/1489 #4 and P一/5101 #6 (not fit): 基层 ↔ 联系 before 科技工作者 (a modifier for the verb that
     governs it: "广大联系科技工作者", "党和政府基层科技工作者的桥梁") gives the false statement away."""
-    from assistant.quizcheck import thesaurus_kind
-    from assistant.quizmodels import QuizItem
+    from assistant.quiz.checks import thesaurus_kind
+    from assistant.quiz.models import QuizItem
 
     n = plan.node(node)
     quote = next(s.text for s in n.sentences if quote_has in s.text)
@@ -356,8 +356,8 @@ def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, 
 def test_review_6_a_blank_that_cuts_a_phrase_a_title_names_is_rejected(maker, plan):
     """T10/202 #4 (not fit, ambiguous): "组织开展创新____，办好…" keyed 创业大赛 cuts 创新创业, which task 10's title
     says (组织开展创新创业创造活动), so 创业创造活动 fills the blank as well."""
-    from assistant.quizcheck import BLANK
-    from assistant.quizmodels import QuizItem
+    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import QuizItem
 
     node = plan.task(10)
     quote = next(s.text for s in node.sentences if s.text.startswith("组织开展创新创业大赛"))
@@ -368,3 +368,39 @@ def test_review_6_a_blank_that_cuts_a_phrase_a_title_names_is_rejected(maker, pl
     assert maker.checker._titled_phrase_cut(quote, len("组织开展创新"), len("组织开展创新创业大赛")) == "创新创业"
     again = maker.make(tasks=[10], n=7, seed=202).items  # the reviewer's run
     assert again and not any(i.kind == "blank" and "创新" + BLANK in i.stem for i in again)
+
+
+# --- the seventh blind review (docs/quiz-reviews/review-7-1cbd9a4.md) --------------------------------------
+@pytest.mark.parametrize("task, stem, quote_has, problem", [
+    (15, "判断正误：任务15提出“开展领域深度交流，促进卫生健康公共服务水平提高”。", "开展学术研讨交流",
+     "cut from a longer phrase"),  # T15/7115 #3 (ambiguous): 领域深度交流 from …人才等领域深度交流合作
+    (18, "规划在第18项任务中要求“建设贡献中国‘百人会’智库平台”。此说法对吗？", "建设科普中国",
+     "names nothing in the plan"),  # T18/7118 #3 (not fit): 贡献中国 from 贡献中国力量和智慧 for the name 科普中国
+])
+def test_review_7_a_swapped_in_fragment_or_a_non_name_is_rejected(maker, plan, task, stem, quote_has, problem):
+    from assistant.quiz.models import QuizItem
+
+    node = plan.task(task)
+    quote = next(s.text for s in node.sentences if quote_has in s.text)
+    item = QuizItem("judge", stem, ["正确", "错误"], ["错误"], "错误。", task, plan.part_of(node).numeral, quote,
+                    "judge.requires", label=node.label)
+    assert any(problem in p for p in maker.checker.check(item)), maker.checker.check(item)
+    runs = {15: 7115, 18: 7118}  # the reviewer's runs
+    said = [i.stem for i in maker.make(tasks=[task], n=7, seed=runs[task]).items if i.kind == "judge"]
+    assert not any("领域深度交流" in s or "贡献中国" in s for s in said), said
+
+
+def test_review_7_a_blank_whose_context_another_name_fills_in_other_words_is_rejected(maker, plan):
+    """P二/7302 #11 (ambiguous): "……‘____’服务能力进一步提高" keyed 智汇中国 also takes 科创中国, whose sentence says
+    "'科创中国'服务能力进一步提升": 提升 for 提高 is no clue a trainee can use."""
+    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import QuizItem
+
+    node = plan.section_node("二(三)")
+    quote = next(s.text for s in node.sentences if "智汇中国" in s.text)
+    item = QuizItem("blank", f"根据第二部分“发展目标”的内容填空：“……‘{BLANK}’服务能力进一步提高。”", [], ["智汇中国"],
+                    "横线处原文为“智汇中国”。", None, "二(三)", quote, "blank.fill", label=node.label)
+    assert "科创中国" in maker.checker._fillers(item)
+    assert any("also fits" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    again = maker.make(part="二", n=15, seed=7302).items  # the reviewer's run
+    assert not any(i.kind == "blank" and i.answer == ["智汇中国"] and "服务能力进一步提高" in i.stem for i in again)

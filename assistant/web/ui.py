@@ -261,8 +261,8 @@ def build_quiz_tab(bot) -> None:
     import tempfile
     from pathlib import Path
 
-    from ..export import FORMATS, export
-    from ..quizmodels import KIND_NAMES
+    from ..quiz import FORMATS, export
+    from ..quiz import KIND_NAMES
 
     plan = bot.plan
     task_choices = [(t.label, t.task) for t in plan.tasks]

@@ -28,7 +28,7 @@ async def quiz_export(body: QuizRequest, service: ServiceDep,
                       format: Literal["md", "json", "csv", "xlsx", "gift", "aiken"] = "md",
                       multi_scoring: Literal["all-or-nothing", "partial"] = "all-or-nothing"):
     """``multi_scoring`` (GIFT only): how Moodle scores multiple-choice items, as ``assistant quiz --multi-scoring``."""
-    from ...export import FORMATS, export
+    from ...quiz import FORMATS, export
 
     made = await _make_quiz(body, service)
     data = export(made, format, multi_scoring=multi_scoring)

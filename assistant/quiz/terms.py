@@ -22,9 +22,9 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from .plan import Node, Plan, Sentence
-from .quizcheck import canon, clause_spans, split_spans
-from .text import Tokenizer
+from ..plan import Node, Plan, Sentence
+from .checks import canon, clause_spans, split_spans
+from ..text import Tokenizer
 
 NOUN_POS = {"n", "nz", "nt", "ns", "nw", "j"}
 KEYWORD_POS = ("n", "nz", "nt", "ns", "nw", "vn", "j", "l")

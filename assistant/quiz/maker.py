@@ -4,9 +4,9 @@
     quiz = maker.make(tasks=[19], n=5, seed=42)      # the same seed gives the same quiz
     quiz.items[0].stem, quiz.items[0].answer, quiz.items[0].quote
 
-Offline (the default) the items come from ``quizgen`` (the plan's own sentences and structure);
-with ``Config.llm == "openai"`` a model writes them first (``quizllm``) and offline items fill
-whatever it could not write validly. Either way every item passes ``quizcheck.Checker``, no
+Offline (the default) the items come from ``writer`` (the plan's own sentences and structure);
+with ``Config.llm == "openai"`` a model writes them first (``llm``) and offline items fill
+whatever it could not write validly. Either way every item passes ``checks.Checker``, no
 two items test the same fact and no two quote the same sentence; when the chosen tasks cannot
 give ``n`` such items the quiz is
 shorter and ``Quiz.notice`` says so. The mix of kinds is even, the chosen tasks take turns, and
@@ -23,14 +23,14 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 
-from .config import Config
-from .errors import InputError
-from .plan import Node, Plan
-from .quizcheck import Checker, canon
-from .quizgen import ItemWriter
-from .quizterms import Analysis
-from .quizmodels import KIND_NAMES, KINDS, Quiz, QuizItem
-from .text import Tokenizer, cn_to_int, int_to_cn, load_tokenizer
+from ..config import Config
+from ..errors import InputError
+from ..plan import Node, Plan
+from .checks import Checker, canon
+from .writer import ItemWriter
+from .terms import Analysis
+from .models import KIND_NAMES, KINDS, Quiz, QuizItem
+from ..text import Tokenizer, cn_to_int, int_to_cn, load_tokenizer
 
 MAX_ITEMS = 50
 
@@ -65,7 +65,7 @@ class QuizMaker:
         self.checker = Checker(plan, tokenizer)
         self.llm = None
         if self.config.llm == "openai":
-            from .quizllm import LLMQuizWriter
+            from .llm import LLMQuizWriter
 
             self.llm = LLMQuizWriter(plan, self.checker, self.config, chat_model)
 
@@ -73,7 +73,7 @@ class QuizMaker:
     def from_config(cls, config: Config) -> "QuizMaker":
         """Plan and tokenizer from the files (the bundled plan's, or the added plan ``config.plan_id``'s):
         fast, needs neither the index nor embeddings."""
-        from .plans.toplan import load_plan
+        from ..plans.toplan import load_plan
 
         plan = load_plan(config)
         tokenizer = load_tokenizer(str(config.home / "jieba"), str(config.userdict), str(config.stopwords))

@@ -29,10 +29,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from . import thesaurus
-from .plan import Node, Plan
-from .quizmodels import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
-from .text import Tokenizer
+from .. import thesaurus
+from ..plan import Node, Plan
+from .models import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
+from ..text import Tokenizer
 
 _FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
 _QUOTE_CHARS = "“”‘’「」『』"
@@ -616,6 +616,21 @@ class Checker:
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
                     "is ungrammatical"]
+        return self._swapped_in_problems([(made_up, real)] + self._swap_pairs(said, diff[2]))
+
+    def _swapped_in_problems(self, pairs: list[tuple[str, str]]) -> list[str]:
+        """What a false statement puts in must be a name for a name (科普中国 is quoted in the plan, 贡献中国 is
+        not), and where the plan says it, it must be a whole term there in one of its forms (alone, or with
+        the word it shares with what it replaces): not 领域深度交流, cut from …人才等领域深度交流合作."""
+        made_up, real = pairs[0]
+        if f'"{real}"' in self.plan_canon and f'"{made_up}"' not in self.plan_canon:
+            return [f"the false statement swaps the name {real!r} for {made_up!r}, which names nothing in the plan"]
+        said = [(new, [canon(s.text) for n in self.plan.nodes for s in n.sentences if new in canon(s.text)])
+                for new, _ in pairs]
+        said = [(new, sources) for new, sources in said if sources]
+        if said and not any(self._whole_term(new, s) for new, sources in said for s in sources):
+            return [f"the swapped-in {said[-1][0]!r} is cut from a longer phrase of the plan, so the statement "
+                    "reads as a fragment"]
         return []
 
     def _swap_pairs(self, said: str, true: str) -> list[tuple[str, str]]:
@@ -843,8 +858,19 @@ class Checker:
         pre, post = (canon(x) for x in fragment.strip().removeprefix(ELLIPSIS).removesuffix(ELLIPSIS).split(BLANK, 1))
         if not pre or not post:
             return set()
-        return {m.group(1) for m in re.finditer(re.escape(pre) + r"([^,;:。!?]{1,15}?)" + re.escape(post),
-                                                self.plan_canon)}
+        out = {m.group(1) for m in re.finditer(re.escape(pre) + r"([^,;:。!?]{1,15}?)" + re.escape(post),
+                                               self.plan_canon)}
+        # the half of each side next to the blank as such, the rest in other words ("…'____'服务能力进一步提高"
+        # takes 科创中国 from "…'科创中国'服务能力进一步提升")
+        near_pre, far_pre = pre[len(pre) // 2:], pre[:len(pre) // 2]
+        near_post, far_post = post[:(len(post) + 1) // 2], post[(len(post) + 1) // 2:]
+        for m in re.finditer(re.escape(near_pre) + r"([^,;:。!?]{1,15}?)" + re.escape(near_post), self.plan_canon):
+            before = self.plan_canon[max(0, m.start() - len(far_pre)):m.start()]
+            after = self.plan_canon[m.end():m.end() + len(far_post)]
+            pairs = [(re.sub(r"[^\w]", "", a), re.sub(r"[^\w]", "", b)) for a, b in ((before, far_pre), (after, far_post))]
+            if all(a == b or near_meaning(a, b) for a, b in pairs):
+                out.add(m.group(1))
+        return out
 
     def _on_word_boundaries(self, text: str, start: int, end: int) -> bool:
         bounds, pos = {0}, 0

@@ -33,8 +33,8 @@ import json
 import re
 import unicodedata
 
-from .errors import InputError
-from .quizmodels import KIND_NAMES, LETTERS, Quiz, QuizItem
+from ..errors import InputError
+from .models import KIND_NAMES, LETTERS, Quiz, QuizItem
 
 FORMATS: dict[str, tuple[str, str]] = {
     "md": ("md", "text/markdown; charset=utf-8"),

@@ -1,4 +1,4 @@
-"""Offline quiz items, built from the plan's structure and its own sentences (``quizterms``).
+"""Offline quiz items, built from the plan's structure and its own sentences (``terms``).
 
 ``ItemWriter`` turns terms, clauses and enumerations into candidate items with a quiz's random
 generator; better-scored terms come first more often:
@@ -10,17 +10,17 @@ generator; better-scored terms come first more often:
   which task a term used by one task only comes from; which term fills a blank;
 - multi: which items an enumeration lists; which measures belong to the task.
 
-Candidates are checked by ``quizcheck.Checker`` before they are used.
+Candidates are checked by ``checks.Checker`` before they are used.
 """
 from __future__ import annotations
 
 import random
 
-from .plan import Node
-from .quizcheck import BLANK, ELLIPSIS, bigram_overlap, canon, clause_spans, display
-from .quizmodels import JUDGE_OPTIONS, QuizItem
-from .quizterms import GENERIC_DF, WEAK, Analysis, Clause, Enumeration, skip_dash
-from .text import longest_shared
+from ..plan import Node
+from .checks import BLANK, ELLIPSIS, bigram_overlap, canon, clause_spans, display
+from .models import JUDGE_OPTIONS, QuizItem
+from .terms import GENERIC_DF, WEAK, Analysis, Clause, Enumeration, skip_dash
+from ..text import longest_shared
 
 BLANK_TEMPLATES = {
     "blank.fill": "根据{ref}的内容填空：“{frag}”",

@@ -3,7 +3,7 @@
 The model gets ``prompts/quiz_system.md`` and ``prompts/quiz.md``: the chosen tasks' text, the other
 tasks of their parts (for distractors), the JSON schema of ``LLMItem`` and the items already kept.
 Its reply must be one JSON object ``{"items": [...]}``. Each item is validated against the schema,
-then by the same ``quizcheck.Checker`` as offline items (verbatim quote inside the cited task, answer
+then by the same ``checks.Checker`` as offline items (verbatim quote inside the cited task, answer
 in the quote, distractors not true, natural stem, a task in the chosen range, a fact not yet tested).
 Items that fail are dropped and the model is asked again, with the reasons (``prompts/quiz_retry.md``),
 at most ``rounds`` times in all. A failing endpoint (timeout, refused connection, 4xx/5xx, garbage)
@@ -19,11 +19,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
-from .config import Config
-from .llm import _why, load_prompt
-from .plan import Node, Plan
-from .quizcheck import BLANK, Checker, canon, display, verbatim
-from .quizmodels import LETTERS, QuizItem
+from ..config import Config
+from ..llm import _why, load_prompt
+from ..plan import Node, Plan
+from .checks import BLANK, Checker, canon, display, verbatim
+from .models import LETTERS, QuizItem
 
 log = logging.getLogger(__name__)
 ROUNDS = 3  # the first request and at most two regenerations
