@@ -397,7 +397,7 @@ def _compose(answerer, question: str, q: str, nodes: list[Node], result=None):
 # --- files -----------------------------------------------------------------
 def read_jsonl(path: Path) -> list[dict]:
     """Annotations from a gold-format file: question, gold_tasks, gold_sections, must_refuse."""
-    from .evaluate import load_gold
+    from .evaluation import load_gold
 
     return [{"question": i["question"], "tasks": i["gold_tasks"], "sections": i["gold_sections"],
              "decline": bool(i["must_refuse"]), "author": i.get("author") or "import"} for i in load_gold(path)]

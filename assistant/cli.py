@@ -489,7 +489,7 @@ def _eval(args, config: Config) -> int:
     from pathlib import Path
 
     from .core import Assistant
-    from .harness import main as run_eval
+    from .evaluation import run_eval
 
     eval_dir = config.eval_dir
     if args.plan and not args.questions:

@@ -69,7 +69,7 @@ class Assistant:
         self.llm = None
         if self.config.llm == "openai":
             from .llm import LLMAnswerer
-            from .metrics import SupportTest
+            from .support import SupportTest
 
             self.llm = LLMAnswerer(self, SupportTest(self.tokenizer))
         self.shelf = self._shelf(pinned)

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .metrics import MARKER, SupportTest, statements, support_score
+from .support import MARKER, SupportTest, statements, support_score
 from .models import Answer, Citation, unique_citations
 from .plan import Node
 

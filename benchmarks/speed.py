@@ -28,7 +28,7 @@ def main() -> None:
     from assistant import Assistant
     from assistant.config import Config
     from assistant.embeddings import embed_query
-    from assistant.evaluate import answerable_by_single_turn, load_gold, percentile as pct
+    from assistant.evaluation import answerable_by_single_turn, load_gold, percentile as pct
 
     questions = [i["question"] for i in answerable_by_single_turn(load_gold(ROOT / "eval" / "questions.jsonl"))]
     bot = Assistant()

@@ -47,8 +47,8 @@ from assistant import Assistant  # noqa: E402
 from assistant.annotations import AGREE_TOP, MAX_UNITS, _refs_key  # noqa: E402
 from assistant.config import Config  # noqa: E402
 from assistant.embeddings import embed_query  # noqa: E402
-from assistant.evaluate import cited_units, gold_units, is_correct, load_gold, run_ours, summarize  # noqa: E402
-from assistant.metrics import SupportTest  # noqa: E402
+from assistant.evaluation import cited_units, gold_units, is_correct, load_gold, run_ours, summarize  # noqa: E402
+from assistant.support import SupportTest  # noqa: E402
 from assistant.text import normalize  # noqa: E402
 
 HERE = Path(__file__).parent

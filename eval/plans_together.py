@@ -53,8 +53,8 @@ class OnePlanView:
 
 
 def score(bot, plan_id: str, items: list[dict]) -> dict:
-    from assistant.evaluate import run_ours, summarize
-    from assistant.metrics import SupportTest
+    from assistant.evaluation import run_ours, summarize
+    from assistant.support import SupportTest
 
     view = OnePlanView(bot, plan_id)
     rows = run_ours(view, items, SupportTest(view.tokenizer))

@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from assistant.askkind import LABELS, WEIGHTS, features, grams, softmax  # noqa: E402
-from assistant.evaluate import load_gold  # noqa: E402
+from assistant.evaluation import load_gold  # noqa: E402
 
 TUNING = ["everyday_dev", "everyday_dev2", "everyday_dev3", "everyday_dev4", "questions"]
 SAME = {"year": "time", "date": "time", "number": "amount"}  # the gold sets' older names

@@ -6,7 +6,7 @@
 Only the tuning sets are used: ``eval/questions.jsonl``, ``eval/everyday_dev.jsonl``, ``everyday_dev2.jsonl`` and ``everyday_dev3.jsonl``
 (never ``holdout.jsonl`` or ``everyday_test.jsonl``). Every setting answers every
 question end to end (``Assistant.ask``, conversations turn by turn) and is scored by
-``assistant.evaluate.is_correct``; query vectors are cached across settings, so the
+``assistant.evaluation.is_correct``; query vectors are cached across settings, so the
 latency printed is the work around the embedding (one embedding is printed beside it).
 The chosen values live in ``assistant/retrieve.py`` (``Fusion``) and
 ``assistant/answer.py`` (``Thresholds``).
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assistant import Assistant
 from assistant.embeddings import embed_query
-from assistant.evaluate import gold_units, is_correct, load_gold
+from assistant.evaluation import gold_units, is_correct, load_gold
 
 HERE = Path(__file__).parent
 TUNING = [HERE / "everyday_dev.jsonl", HERE / "everyday_dev2.jsonl", HERE / "everyday_dev3.jsonl", HERE / "questions.jsonl"]

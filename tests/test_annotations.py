@@ -358,7 +358,7 @@ def test_cli_export_import_and_eval(tmp_path, python, subprocess_env, own_bot, h
     rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert [(r["question"], r["gold_tasks"], r["must_refuse"], r["category"]) for r in rows] == [
         (WRONG, [16], False, "annotation"), ("明天股市会涨吗", [], True, "annotation")]
-    from assistant.evaluate import load_gold
+    from assistant.evaluation import load_gold
 
     assert len(load_gold(out)) == 2  # the gold sets' schema
 

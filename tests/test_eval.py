@@ -89,7 +89,7 @@ def test_a_missing_gold_file_exits_2(tmp_path, python, subprocess_env):
                                   "everyday_test", "everyday_lists_test"])
 def test_everyday_gold_is_checked_against_the_plan(plan, name):
     """Each gold task of the blind everyday sets comes with a verbatim passage of that task."""
-    from assistant.evaluate import load_gold
+    from assistant.evaluation import load_gold
 
     items = load_gold(REPO / "eval" / f"{name}.jsonl")
     assert len(items) >= (50 if "dev9" in name or "lists" in name else 90)  # the list split is 50 + 50

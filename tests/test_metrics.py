@@ -6,7 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.metrics import SupportTest, calibrate, citation_is_valid, score_answer, statements, support_score
+from assistant.evaluation import calibrate, citation_is_valid, score_answer
+from assistant.support import SupportTest, statements, support_score
 from assistant.models import Answer, Citation
 
 REPO_LABELS = __import__("pathlib").Path(__file__).resolve().parents[1] / "eval" / "support_labels.jsonl"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .embeddings import embed_passages, embed_query
-from .plan import Plan
-from .text import compact, normalize
+from ..embeddings import embed_passages, embed_query
+from ..plan import Plan
+from ..text import compact, normalize
 
 
 class DenseBaseline:

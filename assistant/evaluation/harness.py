@@ -14,7 +14,8 @@ from pathlib import Path
 
 from .baselines import BM25Baseline, DenseBaseline, NaiveLangchainBaseline
 from .evaluate import gold_units, load_gold, per_category, run_baseline, run_ours, summarize
-from .metrics import SupportTest, calibrate
+from ..support import SupportTest
+from .metrics import calibrate
 
 SYSTEMS = ("ours", "naive_langchain", "bm25", "dense")
 COLUMNS = ["n", "correct", "hit@1", "cited@3", "hit@5", "mrr@10", "ndcg@10", "refusal_recall", "false_refusal",

@@ -19,7 +19,7 @@ Formulas (over answerable items unless said otherwise):
 - lists complete: share of all_gold items that cite every gold unit and are not refused;
 - correct: per item, a must_refuse item refused; an all_gold item complete; any other item
   answered (not refused) with its first cited unit gold. Over every item, answerable or not;
-- citation recall / precision / validity and faithfulness: see ``assistant.metrics``.
+- citation recall / precision / validity and faithfulness: see ``assistant.evaluation.metrics``.
 
 >>> hit_at_k(["task-3", "task-19"], {"task-19"}, 1), hit_at_k(["task-3", "task-19"], {"task-19"}, 5)
 (0.0, 1.0)
@@ -37,10 +37,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .embeddings import embed_query
-from .metrics import SupportTest, score_answer
-from .plan import Plan
-from .text import compact
+from ..embeddings import embed_query
+from ..support import SupportTest
+from .metrics import score_answer
+from ..plan import Plan
+from ..text import compact
 
 
 def answerable_by_single_turn(items: list[dict]) -> list[dict]:
