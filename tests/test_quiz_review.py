@@ -404,3 +404,36 @@ def test_review_7_a_blank_whose_context_another_name_fills_in_other_words_is_rej
     assert any("also fits" in p for p in maker.checker.check(item)), maker.checker.check(item)
     again = maker.make(part="二", n=15, seed=7302).items  # the reviewer's run
     assert not any(i.kind == "blank" and i.answer == ["智汇中国"] and "服务能力进一步提高" in i.stem for i in again)
+
+
+# --- the eighth blind review (docs/quiz-reviews/review-8-736bd8f.md) ---------------------------------------
+def test_review_8_a_which_task_term_made_of_the_plans_own_name_is_rejected(maker, plan):
+    """P十/27904 #3 (ambiguous): "事业发展规划出自哪一项任务？" keyed 任务36: the words occur only there, but
+    事业发展规划 is what the whole document is, and every option task carries it out."""
+    assert maker.checker.names_the_plan("事业发展规划") and not maker.checker.names_the_plan("科普中国")
+    item = next(i for i in maker.make(part="六", n=30, kinds="single", seed=3).items
+                if i.template.startswith("single.which_task"))
+    assert maker.checker.check(item) == []
+    term = re.search(r"“([^”]+)”", item.stem).group(1)
+    renamed = replace(item, stem=item.stem.replace(term, "事业发展规划"), task=36, section="十",
+                      quote=next(s.text for s in plan.task(36).sentences if "本学会事业发展规划" in s.text))
+    assert any("the plan's own name" in p for p in maker.checker.check(renamed)), maker.checker.check(renamed)
+    again = maker.make(part="十", n=9, seed=27904).items  # the reviewer's run
+    assert not any(i.template.startswith("single.which_task") and "事业发展规划" in i.stem for i in again)
+
+
+def test_review_8_a_blank_of_a_subject_and_its_verb_is_rejected(maker, plan):
+    """P二/85532 #13 (ambiguous): "……____现代产业体系构建…" keyed 科技工作者服务 takes in the subject and the verb
+    服务, so 服务, 支撑 or 助力 alone fit the blank too."""
+    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import QuizItem
+
+    node = plan.section_node("二(三)")
+    quote = next(s.text for s in node.sentences if "科技工作者服务现代产业体系构建" in s.text)
+    item = QuizItem("blank", f"根据第二部分“发展目标”的内容填空：“……{BLANK}现代产业体系构建和推动高质量发展的作用进一步发挥。”",
+                    [], ["科技工作者服务"], "横线处原文为“科技工作者服务”。", None, "二(三)", quote, "blank.fill",
+                    label=node.label)
+    assert any("subject and the verb" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    assert not maker.checker._takes_subject_and_verb("科技工作者", "服务现代产业体系构建")
+    again = maker.make(part="二", n=14, seed=85532).items  # the reviewer's run
+    assert not any(i.kind == "blank" and i.answer == ["科技工作者服务"] for i in again)

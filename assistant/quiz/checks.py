@@ -334,6 +334,9 @@ class Checker:
         self.plan_canon = canon(plan.text)
         self._words: dict[str, tuple[str, ...]] = {}
         self._df: dict[str, int] = {}
+        # the words of the document's own name (中国科学技术协会事业发展"十四五"规划): a term made of them names the plan
+        title = re.search(r"《([^》]*规划[^》]*)》", plan.text)
+        self.document_words = {w for w, _ in tokenizer.tagged(title.group(1)) if len(w) >= 2} if title else set()
         synonym_groups(), word_classes()  # the thesaurus, read now rather than during the first quiz
 
     def words(self, text: str) -> tuple[str, ...]:
@@ -566,11 +569,21 @@ class Checker:
         start = next(s for x, s in spans.items() if x == answer)
         if not self._on_word_boundaries(quote, start, start + len(answer)):
             out.append("the blank cuts through a word")
+        elif self._takes_subject_and_verb(answer, quote[start + len(answer):]):
+            out.append(f"the blank {answer!r} takes in a subject and the verb after it, so the verb alone fits too")
         else:
             cut = self._titled_phrase_cut(quote, start, start + len(answer))
             if cut:
                 out.append(f"the blank cuts {cut!r}, a phrase a title of the plan names, so its other half fits too")
         return out
+
+    def _takes_subject_and_verb(self, answer: str, rest: str) -> bool:
+        """科技工作者服务|现代产业体系构建: a blank of several words that ends on an action word (同义词词林) whose
+        object follows it reads as "____ 现代产业体系", which 服务, 支撑 or 助力 fill as well."""
+        words = self.words(answer)
+        after = self.tokenizer.tagged(rest)[:1]
+        return (len(words) >= 2 and thesaurus_kind(words[-1]) == "verb" and thesaurus_kind(words[-2]) != "verb"
+                and bool(after) and after[0][1][:1] in ("n", "t", "s") and len(after[0][0]) >= 2)
 
     def _titled_phrase_cut(self, text: str, start: int, end: int) -> str:
         """The two words a blank's edge falls between when a title of the plan says them together: 创新|创业大赛
@@ -746,12 +759,19 @@ class Checker:
         if 1 <= (item.task or 0) <= self.plan.task_count \
                 and self.plan_canon.count(term) != canon(self.plan.task(item.task).text).count(term):
             out.append("the term also occurs outside the cited task (another task, a part or the plan's title)")
+        if self.names_the_plan(term):
+            out.append(f"the term {term!r} is made of the plan's own name, so it is about the whole plan")
         if not self._whole_term(term, canon(item.quote)):
             out.append("the term is a fragment of a phrase, not a whole term")
         elif 1 <= (item.task or 0) <= self.plan.task_count and not self._task_concept(term, self.plan.task(item.task)):
             out.append("the term is not a named programme, platform or event of the task, nor in its title or "
                        "repeated there: an incidental word (科协特色, 区位优势) that nothing ties to one task")
         return out
+
+    def names_the_plan(self, term: str) -> bool:
+        """Is ``term`` made of the words of the document's own name (事业发展规划)?"""
+        words = [w for w in self.words(term) if re.search(r"[\u4e00-\u9fff]", w)]
+        return len(words) >= 2 and all(w in self.document_words for w in words)
 
     def _task_concept(self, term: str, node: Node) -> bool:
         """Is ``term`` something the task is about? A name the plan quotes, a word of its title or one
