@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.quiz.checks import canon, display
+from assistant.quiz.wording import canon, display
 from assistant.quiz.models import QuizItem
 from quiz_helpers import maker  # noqa: F401  (a fixture)
 
@@ -201,7 +201,7 @@ def test_the_issues_synonym_pairs_as_distractors(maker, items, plan, key, synony
 
 
 def test_the_issues_synonym_pairs_by_meaning():
-    from assistant.quiz.checks import near_meaning
+    from assistant.quiz.meaning import near_meaning
 
     assert near_meaning("研究院所", "科研院所") and near_meaning("科研成果", "科技成果")
     assert not near_meaning("科普中国", "科技期刊") and not near_meaning("标准体系", "产业体系")

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.quiz.checks import attributions
+from assistant.quiz.wording import attributions
 from quiz_helpers import maker, norm  # noqa: F401  (maker is a fixture)
 
 # the reviewer's runs: (tasks, part, n, seed)
@@ -92,7 +92,7 @@ def test_the_reviewed_quiz_has_no_near_synonym_swap(reviewed):
 
 
 def test_near_modifiers_by_the_thesaurus_and_the_plans_lists(plan):
-    from assistant.quiz.checks import near_meaning, near_modifiers
+    from assistant.quiz.meaning import near_meaning, near_modifiers
 
     words = None
     assert near_modifiers("学术", "科技", "交流", plan.text) and near_modifiers("学术", "科研", "机构", plan.text)
@@ -197,7 +197,7 @@ def test_options_keep_double_quotes_and_explanations_nest_them(maker, reviewed):
 
 # --- 6. framing clauses as keys or true statements (#8, #32, #37, #38) -------------------------------------
 def test_no_key_or_true_statement_is_only_a_framing_clause(maker, reviewed, plan):
-    from assistant.quiz.checks import statement
+    from assistant.quiz.wording import statement
     from assistant.quiz.terms import SCOPE_OPENERS
 
     assert maker.analysis.incomplete("围绕科协组织主责主业")  # review #37
@@ -247,7 +247,7 @@ def test_review_b_swaps_keep_words_and_lists_whole(maker, reviewed_b):
 
 
 def test_review_b_multi_keys_are_whole_and_two_distractors(maker, reviewed_b):
-    from assistant.quiz.checks import dangling
+    from assistant.quiz.wording import dangling
 
     for item in [i for items in reviewed_b.values() for i in items if i.kind == "multi"]:
         assert len(item.options) - len(item.answer) >= 2, item  # t32/4669 #3 had one distractor
@@ -297,7 +297,7 @@ def test_review_3_a_distractor_that_says_what_a_key_says_is_rejected(maker, plan
 def test_review_4_a_swap_the_plan_joins_on_one_head_is_still_true(maker, plan):
     """P二/5201 #5 (not fit, ambiguous): "着力加强全面领导和党的建设" was keyed 错误 for 党的领导, but the plan
     says 党的全面领导 (任务31, 第十部分), so the statement is still true in a reader's eyes."""
-    from assistant.quiz.checks import joined_modifiers
+    from assistant.quiz.meaning import joined_modifiers
     from assistant.quiz.models import QuizItem
 
     node = plan.section_node("二(二)")
@@ -337,7 +337,7 @@ def test_review_5_a_distractor_that_restates_the_cited_task_is_rejected(maker, p
 def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, node, stem, quote_has):
     """T14/1489 #4 and P一/5101 #6 (not fit): 基层 ↔ 联系 before 科技工作者 (a modifier for the verb that
     governs it: "广大联系科技工作者", "党和政府基层科技工作者的桥梁") gives the false statement away."""
-    from assistant.quiz.checks import thesaurus_kind
+    from assistant.quiz.meaning import thesaurus_kind
     from assistant.quiz.models import QuizItem
 
     n = plan.node(node)
@@ -356,7 +356,7 @@ def test_review_5_a_swap_of_a_verb_for_a_modifier_is_ungrammatical(maker, plan, 
 def test_review_6_a_blank_that_cuts_a_phrase_a_title_names_is_rejected(maker, plan):
     """T10/202 #4 (not fit, ambiguous): "组织开展创新____，办好…" keyed 创业大赛 cuts 创新创业, which task 10's title
     says (组织开展创新创业创造活动), so 创业创造活动 fills the blank as well."""
-    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import BLANK
     from assistant.quiz.models import QuizItem
 
     node = plan.task(10)
@@ -393,7 +393,7 @@ def test_review_7_a_swapped_in_fragment_or_a_non_name_is_rejected(maker, plan, t
 def test_review_7_a_blank_whose_context_another_name_fills_in_other_words_is_rejected(maker, plan):
     """P二/7302 #11 (ambiguous): "……‘____’服务能力进一步提高" keyed 智汇中国 also takes 科创中国, whose sentence says
     "'科创中国'服务能力进一步提升": 提升 for 提高 is no clue a trainee can use."""
-    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import BLANK
     from assistant.quiz.models import QuizItem
 
     node = plan.section_node("二(三)")
@@ -425,7 +425,7 @@ def test_review_8_a_which_task_term_made_of_the_plans_own_name_is_rejected(maker
 def test_review_8_a_blank_of_a_subject_and_its_verb_is_rejected(maker, plan):
     """P二/85532 #13 (ambiguous): "……____现代产业体系构建…" keyed 科技工作者服务 takes in the subject and the verb
     服务, so 服务, 支撑 or 助力 alone fit the blank too."""
-    from assistant.quiz.checks import BLANK
+    from assistant.quiz.models import BLANK
     from assistant.quiz.models import QuizItem
 
     node = plan.section_node("二(三)")
@@ -437,3 +437,18 @@ def test_review_8_a_blank_of_a_subject_and_its_verb_is_rejected(maker, plan):
     assert not maker.checker._takes_subject_and_verb("科技工作者", "服务现代产业体系构建")
     again = maker.make(part="二", n=14, seed=85532).items  # the reviewer's run
     assert not any(i.kind == "blank" and i.answer == ["科技工作者服务"] for i in again)
+
+
+# --- the ninth blind review (docs/quiz-reviews/review-9-30d4902.md) ----------------------------------------
+def test_review_9_a_swapped_in_modifier_that_says_what_its_head_says_is_rejected(maker, plan):
+    """P五/214658 #6 (not fit, ambiguous): "反映质量水平" for "反映期刊水平": 质量 and 水平 are one 同义词词林 class
+    (Dd12), so 质量水平 says no more than 水平 and the statement about journals' evaluation stays true."""
+    from assistant.quiz.models import QuizItem
+
+    node = plan.task(13)
+    quote = next(s.text for s in node.sentences if "反映期刊水平" in s.text)
+    item = QuizItem("judge", "判断正误：第13项任务提出“完善全面、客观反映质量水平的评价标准”。", ["正确", "错误"], ["错误"],
+                    "错误。", 13, "五", quote, "judge.requires", label=node.label)
+    assert any("says what '水平' says" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    again = maker.make(part="五", n=9, seed=214658).items  # the reviewer's run
+    assert not any(i.kind == "judge" and "质量水平" in i.stem for i in again)

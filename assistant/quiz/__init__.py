@@ -3,7 +3,7 @@
 ``maker`` (``QuizMaker``: which tasks, how many items of which kinds, one seed) → ``terms`` (what a task's
 sentences offer: terms, clauses, enumerations) → ``writer`` (offline items from them) or ``llm`` (items a
 model writes, with an OpenAI-compatible endpoint configured) → ``checks`` (every item's key, distractors,
-swaps and blanks checked against the plan) → ``formats`` (Markdown, JSON, CSV, XLSX, Moodle GIFT, Aiken).
+swaps and blanks checked against the plan, with ``wording`` and ``meaning``) → ``formats`` (Markdown, JSON, CSV, XLSX, Moodle GIFT, Aiken).
 ``models`` holds the item and quiz records they share.
 """
 from .formats import FORMATS, MULTI_SCORING, export, skipped

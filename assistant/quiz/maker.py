@@ -26,7 +26,8 @@ from collections.abc import Iterable
 from ..config import Config
 from ..errors import InputError
 from ..plan import Node, Plan
-from .checks import Checker, canon
+from .checks import Checker
+from .wording import canon
 from .writer import ItemWriter
 from .terms import Analysis
 from .models import KIND_NAMES, KINDS, Quiz, QuizItem

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from statistics import median
 
 from ..plan import Node, Plan, Sentence
-from .checks import canon, clause_spans, split_spans
+from .wording import canon, clause_spans, split_spans
 from ..text import Tokenizer
 
 NOUN_POS = {"n", "nz", "nt", "ns", "nw", "j"}

@@ -17,8 +17,8 @@ from __future__ import annotations
 import random
 
 from ..plan import Node
-from .checks import BLANK, ELLIPSIS, bigram_overlap, canon, clause_spans, display
-from .models import JUDGE_OPTIONS, QuizItem
+from .models import BLANK, JUDGE_OPTIONS, QuizItem
+from .wording import ELLIPSIS, bigram_overlap, canon, clause_spans, display
 from .terms import GENERIC_DF, WEAK, Analysis, Clause, Enumeration, skip_dash
 from ..text import longest_shared
 
