@@ -452,3 +452,19 @@ def test_review_9_a_swapped_in_modifier_that_says_what_its_head_says_is_rejected
     assert any("says what '水平' says" in p for p in maker.checker.check(item)), maker.checker.check(item)
     again = maker.make(part="五", n=9, seed=214658).items  # the reviewer's run
     assert not any(i.kind == "judge" and "质量水平" in i.stem for i in again)
+
+
+# --- the tenth blind review (docs/quiz-reviews/review-10-8c64a09.md) ---------------------------------------
+def test_review_10_a_blank_ending_on_the_first_of_a_pair_is_rejected(maker, plan):
+    """P二/3729 #9 (not fit, ambiguous): "党和政府____和纽带" keyed 联系科技工作者桥梁 ends on 桥梁 of 桥梁和纽带, so
+    桥梁 alone (or 联系科技工作者的桥梁) fits as well."""
+    from assistant.quiz.models import BLANK, QuizItem
+
+    node = plan.section_node("二(三)")
+    quote = next(s.text for s in node.sentences if "联系科技工作者桥梁和纽带" in s.text)
+    item = QuizItem("blank", f"根据第二部分“发展目标”的内容填空：“……科协组织作为党和政府{BLANK}和纽带的作用进一步凸显……”",
+                    [], ["联系科技工作者桥梁"], "横线处原文为“联系科技工作者桥梁”。", None, "二(三)", quote, "blank.fill",
+                    label=node.label)
+    assert any("first of a pair" in p and "桥梁和纽带" in p for p in maker.checker.check(item)), maker.checker.check(item)
+    again = maker.make(part="二", n=9, seed=3729).items  # the reviewer's run
+    assert not any(i.kind == "blank" and i.answer == ["联系科技工作者桥梁"] for i in again)

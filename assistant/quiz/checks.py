@@ -287,6 +287,9 @@ class Checker:
             out.append("the blank cuts through a word")
         elif self._takes_subject_and_verb(answer, quote[start + len(answer):]):
             out.append(f"the blank {answer!r} takes in a subject and the verb after it, so the verb alone fits too")
+        elif self._pair_cut(answer, quote[start + len(answer):]):
+            out.append(f"the blank {answer!r} ends on the first of a pair the plan says as one "
+                       f"({self._pair_cut(answer, quote[start + len(answer):])}), so its last word alone fits too")
         else:
             cut = self._titled_phrase_cut(quote, start, start + len(answer))
             if cut:
@@ -300,6 +303,15 @@ class Checker:
         after = self.tokenizer.tagged(rest)[:1]
         return (len(words) >= 2 and thesaurus_kind(words[-1]) == "verb" and thesaurus_kind(words[-2]) != "verb"
                 and bool(after) and after[0][1][:1] in ("n", "t", "s") and len(after[0][0]) >= 2)
+
+    def _pair_cut(self, answer: str, rest: str) -> str:
+        """联系科技工作者桥梁|和纽带: a blank of several words ending on the first of a pair the plan says more than
+        once as a set phrase (桥梁和纽带); the pair, or ""."""
+        words = self.words(answer)
+        joined = re.match(r"[和与及]", rest)
+        nxt = self.words(rest[1:])[:1] if joined else ()
+        pair = words[-1] + rest[0] + nxt[0] if len(words) >= 2 and nxt else ""
+        return pair if pair and self.plan_canon.count(pair) >= 2 else ""
 
     def _titled_phrase_cut(self, text: str, start: int, end: int) -> str:
         """The two words a blank's edge falls between when a title of the plan says them together: 创新|创业大赛
