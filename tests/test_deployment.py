@@ -221,8 +221,12 @@ def test_through_the_proxy_both_replicas_answer_a_browser_sticks_to_one_and_forg
     assert _sql(stack.db, "SELECT client FROM answers WHERE id = %s", forged["id"]) == [("127.0.0.1",)]
     written = _written(a) + _written(b)
     for size in (200_000, 1_100_000):  # over the app's 64 KB for /api, over the proxy's 1 MiB
-        r = httpx.post(proxy + "/api/ask", content=b'{"question": "' + b"x" * size + b'"}', timeout=60,
-                       headers={"content-type": "application/json"})
+        try:
+            r = httpx.post(proxy + "/api/ask", content=b'{"question": "' + b"x" * size + b'"}', timeout=60,
+                           headers={"content-type": "application/json"})
+        except (httpx.RemoteProtocolError, httpx.WriteError):
+            assert size > 1 << 20  # Caddy cut the upload over its limit off before answering (seen here once)
+            continue
         # the app answers 413 from the Content-Length at once and closes; Caddy relays that 413, or a 502 when
         # it was still writing the body (both seen here)
         assert r.status_code in (413, 502), r.status_code

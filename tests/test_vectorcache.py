@@ -20,7 +20,7 @@ from assistant.config import Config
 from assistant.embeddings import MODEL_ID, embed_passages, embed_query
 from assistant.index import build_index, make_passages
 from assistant.text import normalize
-from assistant.vectorcache import ARRAYS, HEADER, VectorCache, text_key
+from assistant.vectorcache import ARRAYS, HEADER, MIN_COSINE, VectorCache, text_key
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = ["任务19：推进国家科普中心建设", "任务21：加强科普人才队伍建设", "一、发展环境：科技自立自强"]
@@ -148,18 +148,28 @@ def test_a_changed_task_is_embedded_alone_with_progress_in_the_log(tmp_path, pla
 
 
 def test_an_index_embedded_from_scratch_ranks_like_the_shipped_one(tmp_path, plan, bot):
-    """The one full embedding of the suite: the shipped vectors are the model's own, bit for bit near enough."""
+    """The one full embedding of the suite: the shipped vectors are the model's own by the loader's measure (every
+    vector within MIN_COSINE of a fresh one) and rank as fresh ones do. Not bit for bit: the 4-bit engine's
+    outputs move by up to ~2e-3 an element between CPUs (measured 2026-12-03: min cosine 0.99996, scores within
+    1e-3), which swaps near-tied passages (gaps of 1e-5–4e-4) in 83 of the 130 holdout top-10s but keeps 9 of
+    the 10 and the first for 128."""
     config = Config(home=tmp_path / "home", corpus_dir=_corpus_copy(tmp_path, vectors=False), progress=False)
     scratch = VectorCache(MODEL_ID)
     index = build_index(config, plan, bot.tokenizer, vectors=scratch)
     assert scratch.misses == len(index.passages) + len(index.questions.questions) and scratch.hits == 0
-    assert np.abs(index.matrix - bot.index.matrix).max() < 1e-5
+    a, b = index.matrix, bot.index.matrix
+    assert ((a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))).min() >= MIN_COSINE
     questions = [json.loads(line)["question"] for line in (REPO / "eval" / "holdout.jsonl").read_text("utf-8").splitlines()
                  if line.strip() and json.loads(line).get("question")]
+    same_first = 0
     for q in questions:
         v = embed_query(normalize(q))
         a, b = index.dense_scores(v), bot.index.dense_scores(v)
-        assert list(np.argsort(-a, kind="stable")[:10]) == list(np.argsort(-b, kind="stable")[:10]), q
+        assert np.abs(a - b).max() < 2e-3, q
+        top_a, top_b = np.argsort(-a, kind="stable")[:10], np.argsort(-b, kind="stable")[:10]
+        assert len(set(top_a) & set(top_b)) >= 9, q
+        same_first += top_a[0] == top_b[0]
+    assert same_first >= 0.95 * len(questions)
     # what --write-shipped-vectors writes from such a build reads back as the same vectors
     scratch.save(tmp_path / "out")
     again = VectorCache.load(tmp_path / "out", MODEL_ID)
