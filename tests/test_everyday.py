@@ -178,6 +178,8 @@ def test_a_topic_the_plan_never_words_so_lists_the_closest_tasks_and_says_so(bot
     ("规划中关于科技期刊的条文都在哪", ("科技期刊",)),  # where in the plan, not a place
     ("我想知道智库建设涉及的全部任务", ("智库",)),  # not all 38 tasks
     ("规划里讲了哪些关于科学家精神的任务", ("科学家精神",)),
+    ("跨地区合作的事，规划里哪几项任务讲到？", ("跨区域",)),  # the plan's word for it (synonyms.txt)
+    ("科技人员遇到难处，规划里哪几条讲到帮他们？", ("解难事",)),
 ])
 def test_everyday_ways_of_asking_for_a_list(bot, plan, question, words):
     answer = bot.ask(question)
