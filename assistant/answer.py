@@ -145,9 +145,9 @@ class ExtractiveAnswerer:
         # 地方科协"); "人才怎么评价，有哪几项任务讲到" asks for tasks all the same
         members_asked = scope.asked_figure(q) in scope.NAMED and not lists.TASKS_ASKED.search(q)
         topic = self._list_topic(q) if not refs and lists.is_list_question(q) and not members_asked else ""
-        if topic and not WHICH_PARTS.search(q) and (lists.PART_WORDS.search(q) or lists.BLOCK.search(q)):
-            # not "哪些部分讲了志愿服务"
-            part = self._part_about(topic) if lists.PART_WORDS.search(q) else self._part_titled(topic)
+        named = lists.PART_WORDS.search(q)  # "科普那部分"; a bare "X那块" only when a part is titled after X
+        if topic and not WHICH_PARTS.search(q) and (named or lists.BLOCK.search(q)):  # not "哪些部分讲了志愿服务"
+            part = self._part_about(topic) if named else self._part_titled(topic)
             if part is not None:
                 return self._list_part_tasks(question, part)
         if not refs and LIST_TASKS.search(q):

@@ -29,8 +29,8 @@ LIST_QUESTION = re.compile(
     r"(提到|提出|说到|讲到)了?(哪些|哪几)(个|项|种)?[\u4e00-\u9fff]|(讲到|提到|说到|写到|涉及)[^，,。？?]{1,16}的(内容|地方)?(都|分别)?在哪|(讲|写|说|提)在哪|哪些条目?|(条款|任务)[^，,。？?]{0,6}列(一下|出来)|"
     r"规划(里|中)?(提到|提出|说|讲|列)的[^，。？?]{2,10}(都)?有哪些|"
     r"(?<!第)(几|多少)(项|个|条)(重点)?任务|哪些地方(讲|说|提|写)|分别(在|是)[^，,。？?]{0,6}(什么|哪些)地方|"
-    # "出现过几次，都在哪", "一共几项任务提到了", "列举/梳理…的任务", "把…的任务都找出来"
-    r"出现(过|了)?(几|多少)(次|回|处)|(几|多少)(项|个|条)(重点)?任务[^，,。？?]{0,4}(提到|提及|涉及|说到|讲到|写到|谈到|有关|相关)|"
+    # "出现过几次，都在哪", "列举/梳理…的任务", "把…的任务都找出来" ("一共几项任务提到了": the count above)
+    r"出现(过|了)?(几|多少)(次|回|处)|"
     r"列举|梳理|(任务|条款|条目|地方|内容)[^，,。？?]{0,6}(找|挑|列|摘|拎)(一下|出来)")
 # the tasks (clauses, places in the plan) on a topic asked for as a set: "X相关的任务都有什么", "凡是讲到X的地方",
 # "关于X的条文都在哪", "涉及X的全部任务", "请逐条列出", "汇总一下", "规划哪些内容跟X有关", "X写了几条"
@@ -92,8 +92,8 @@ def topic_candidates(q: str) -> list[str]:
         return [r for r in [_rest(q)] if len(r) >= 2]
     order = (asking, asking - 1, asking + 1)
     # "这种产学研合作" names its own topic; "这种合作", "这类活动" only its kind
-    own = POINTER_WORDS.sub("", _rest(clauses[asking])).strip(EDGE)
-    if asking > 0 and POINTER.search(_rest(clauses[asking])) and len(own) < 3:
+    rest = _rest(clauses[asking])
+    if asking > 0 and POINTER.search(rest) and len(POINTER_WORDS.sub("", rest).strip(EDGE)) < 3:
         order = (asking - 1, asking, asking + 1)
     rests = [_rest(clauses[i]) for i in order if 0 <= i < len(clauses)]
     # then the earlier clauses, nearest first ("科技伦理问题，规划里有几处讲到？分别是哪几项任务")

@@ -175,11 +175,8 @@ class Checker:
             diff = self._diff(said, canon(a.quote))
             if diff is None:
                 return False
-            true, p, q = diff[2], 0, 0
-            while p < min(len(said), len(true)) and said[p] == true[p]:
-                p += 1
-            while q < min(len(said), len(true)) - p and said[-1 - q] == true[-1 - q]:
-                q += 1
+            true = diff[2]
+            p, q = shared_ends(said, true)
             return true[max(0, p - 2):len(true) - q + 2] in shown
         if BLANK not in a.stem:
             return False
@@ -283,17 +280,16 @@ class Checker:
         if others:
             out.append(f"the blank's context also fits {others[0]!r} elsewhere in the plan")
         start = next(s for x, s in spans.items() if x == answer)
-        if not self._on_word_boundaries(quote, start, start + len(answer)):
+        end = start + len(answer)
+        if not self._on_word_boundaries(quote, start, end):
             out.append("the blank cuts through a word")
-        elif self._takes_subject_and_verb(answer, quote[start + len(answer):]):
+        elif self._takes_subject_and_verb(answer, quote[end:]):
             out.append(f"the blank {answer!r} takes in a subject and the verb after it, so the verb alone fits too")
-        elif self._pair_cut(answer, quote[start + len(answer):]):
-            out.append(f"the blank {answer!r} ends on the first of a pair the plan says as one "
-                       f"({self._pair_cut(answer, quote[start + len(answer):])}), so its last word alone fits too")
-        else:
-            cut = self._titled_phrase_cut(quote, start, start + len(answer))
-            if cut:
-                out.append(f"the blank cuts {cut!r}, a phrase a title of the plan names, so its other half fits too")
+        elif pair := self._pair_cut(answer, quote[end:]):
+            out.append(f"the blank {answer!r} ends on the first of a pair the plan says as one ({pair}), so its "
+                       "last word alone fits too")
+        elif cut := self._titled_phrase_cut(quote, start, end):
+            out.append(f"the blank cuts {cut!r}, a phrase a title of the plan names, so its other half fits too")
         return out
 
     def _takes_subject_and_verb(self, answer: str, rest: str) -> bool:
@@ -454,9 +450,9 @@ class Checker:
                 out.append(f"distractor {w!r} occurs in the cited text, so it may be correct")
             elif len(w) >= 6 and any(bigram_overlap(w, c) >= 0.6 for c in clauses(node_text)):
                 out.append(f"distractor {w!r} paraphrases the cited text")
-            elif self.restates(w, node_text):
-                out.append(f"distractor {w!r} says in other words what the cited text says "
-                           f"({self.restates(w, node_text)!r}), so it may be correct")
+            elif restated := self.restates(w, node_text):
+                out.append(f"distractor {w!r} says in other words what the cited text says ({restated!r}), "
+                           "so it may be correct")
             key = next((r for r in right if near_meaning(w, r, self.words, self.plan.text)), None)
             if key is not None:
                 out.append(f"distractor {w!r} is a near-synonym of the key {key!r}, so it may be correct")
