@@ -321,34 +321,7 @@ class QuestionMemory:
         return True
 
 
-# --- answering ---------------------------------------------------------------
-def answer_from(answerer, memory: QuestionMemory | None, question: str, q: str):
-    """The answer an annotation gives ``question``, or None when no annotated question is close.
-
-    Annotated units are quoted with the sentences retrieval picks in them for this question, as any
-    answer; a "does not answer" annotation declines. Either way ``route`` is "annotation"."""
-    if memory is None:
-        return None
-    searched = []
-
-    def ranked() -> list[str]:
-        searched.append(answerer.retriever.search(q))
-        return [h.node.id for h in searched[0].hits[:AGREE_TOP]]
-
-    hit = memory.match(q, ranked)
-    if hit is None:
-        return None
-    ann, cosine = hit
-    why = f"annotation {ann.id} by {ann.author} (cosine {cosine:.3f})"
-    if ann.decline:
-        answer = answerer._refuse(question, DECLINE_TEXT, "annotated: the plan does not answer this; " + why, [])
-    else:
-        answer = _compose(answerer, question, q, units(answerer.plan, ann), searched[0] if searched else None)
-        answer.reason = why
-    answer.route = "annotation"
-    return answer
-
-
+# --- answering (assistant.answering routes a close question here: Route.annotated) ------------------
 def public_route(answer) -> str:
     """The route an annotated answer shows to someone without an admin key: the one it stands in for.
 
@@ -379,19 +352,6 @@ def units(plan: Plan, ann: Annotation) -> list[Node]:
 
 def lead_node(plan: Plan, ann: Annotation) -> Node:
     return units(plan, ann)[0]
-
-
-def _compose(answerer, question: str, q: str, nodes: list[Node], result=None):
-    result = result or answerer.retriever.search(q)
-    lines, cites = [], []
-    for i, node in enumerate(nodes):
-        lines.append(f"{'根据' if i == 0 else '另见'}{answerer._where(node)}{node.marker}：")
-        cites.append(answerer._heading_citation(node))
-        for s in answerer._pick_sentences(node, result, limit=3 if i == 0 else 2):
-            lines.append(f"- {s.text} {node.marker}")
-            cites.append(answerer._citation(node, s))
-    return answerer._answer(question, "\n".join(lines), cites, route="annotation",
-                            passages=answerer._nodes_as_passages(nodes))
 
 
 # --- files -----------------------------------------------------------------

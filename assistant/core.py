@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .answer import ExtractiveAnswerer, Thresholds
+from .answering import ExtractiveAnswerer, Thresholds
 from .config import Config
 from .errors import InputError
 from .index import build_index, open_index
@@ -210,7 +210,8 @@ class Assistant:
         self.index = build_index(self.config, self.plan, self.tokenizer)
         self.retriever = Retriever(self.plan, self.index, self.retriever.fusion, self.retriever.synonyms,
                                    self.retriever.thesaurus)
-        self.answerer.retriever = self.retriever
+        self.answerer = ExtractiveAnswerer(self.plan, self.retriever, self.answerer.thresholds, self.config.top_k)
+        self.answerer.memory = self.memory
         self.memory.client = getattr(self.index, "client", None)
         self.memory.refresh(force=True)
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 
 from .plan import Node, Plan, Sentence
-from .text import longest_shared
 
 LIST_QUESTION = re.compile(
     r"哪些任务|哪几(项|个|条)|哪些地方|哪些部分|有几(项|个|条)任务|任务(一共|总共)?有几|分别(是|在)(哪|什么)|"
@@ -43,6 +42,8 @@ ONE_TASK = re.compile(r"(这|该|那|此)(个|一)?(项|条)?任务")  # "这项
 TASKS_ASKED = re.compile(r"哪(些|几)(项|个)?(重点)?任务|哪(些|几)条(款)?|哪几项|(任务|条款)(都)?(有|是)哪|"
                          r"(条文|条款|条目|任务)[^，,。？?]{0,2}都?在哪|出现(过|了)?(几|多少)(次|回|处)|第几(项|条)|任务(的)?(编号|序号)|哪(条|项)任务")
 CLAUSE = re.compile(r"[，,。？?！!；;：:]")
+# a pattern with a wildcard: “实施……工程”, “××中国”, "国家XX中心"
+WILDCARD = re.compile(r"…|\.{3}|×|＊|\*|某某|(?<![A-Za-z])[Xx]{2}(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])[Xx]{2}(?![A-Za-z])")
 QUOTED = re.compile(r"[\"“「『]([^\"”」』]{2,20})[\"”」』]")  # a quoted term: “党建强会”
 # "讲科普的那一大块", "学术交流那部分": the list is a part's tasks ("培训这块" is only "on training")
 PART_WORDS = re.compile(r"(那|这)(一大?|大)块|(那|这)(一)?(部分|板块|章)|部分")

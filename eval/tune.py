@@ -9,7 +9,7 @@ question end to end (``Assistant.ask``, conversations turn by turn) and is score
 ``assistant.evaluation.is_correct``; query vectors are cached across settings, so the
 latency printed is the work around the embedding (one embedding is printed beside it).
 The chosen values live in ``assistant/retrieve.py`` (``Fusion``) and
-``assistant/answer.py`` (``Thresholds``).
+``assistant/answering/evidence.py`` (``Thresholds``).
 """
 from __future__ import annotations
 
