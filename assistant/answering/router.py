@@ -159,7 +159,6 @@ class Router:
         patterns = [t for t in lists.QUOTED.findall(q) if WILDCARD.search(t)]
         if patterns and not refs:
             yield Route.title_pattern(*patterns)
-            return
         if topic and WILDCARD.search(topic):
             yield Route.title_pattern(WILDCARD.sub("…", topic))
             topic = WILDCARD.sub("…", topic)  # "国家XX中心": a pattern over the tasks' sentences
