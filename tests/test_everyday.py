@@ -358,3 +358,19 @@ def test_a_topic_is_matched_by_whole_words_not_a_run_across_them(bot):
     matcher = bot.answerer.topic_matcher
     assert "化落地" in bot.plan.text and "转化落地" not in bot.plan.text  # 强化|落地 in the plan, not 转化落地
     assert all("化落地" not in alt for alts in [matcher.alternatives("转化落地")] for alt in alts)
+
+
+def test_a_quoted_pattern_no_title_fits_is_found_in_the_tasks_sentences(bot, plan):
+    """“国家XX中心” names no task title; the tasks whose sentences say 国家…中心 are the list."""
+    assert not any(re.search("国家.{1,8}中心", t.title) for t in plan.tasks)
+    expected = {t.task for t in plan.tasks if re.search("国家.{1,8}?中心", t.text)}
+    answer = bot.ask("规划里提到的“国家XX中心”有几个？各在哪项？")
+    assert len(expected) >= 2 and expected <= set(answer.cited_tasks), answer.text
+    assert answer.route == "term"
+
+
+def test_a_quoted_common_word_is_the_lists_topic_not_a_count_of_all_tasks(bot, plan):
+    """"中心" is one of the plan's everyday words, but quoted it is what the list is about."""
+    answer = bot.ask('规划里提到了哪些国家级的"中心"（比如国家科普中心）？分别在哪几项任务？')
+    assert "规划共列出" not in answer.text and "“中心”" in answer.text.splitlines()[0], answer.text
+    assert {t.task for t in plan.tasks if "国家科普中心" in t.text} <= set(answer.cited_tasks)

@@ -188,8 +188,9 @@ class Router:
     def _list_topic(self, q: str) -> str:
         """The first of a list question's topic candidates that the plan's words can match
         ("遇到疫情、洪水这种突发事件，科协该做的事在哪些任务里": not 科协该做)."""
+        quoted = lists.QUOTED.findall(q)  # a word the asker quoted is the topic however common ("中心")
         candidates = [t for t in lists.topic_candidates(q)  # not "科协" out of "科协规划有涉及吗"
-                      if not all(p in self.evidence.common_words for p in lists.pieces(t))]
+                      if t in quoted or not all(p in self.evidence.common_words for p in lists.pieces(t))]
         return next((t for t in candidates if self.topic_matcher.members(t)), next(iter(candidates), ""))
 
     def _part_about(self, topic: str) -> str | None:
