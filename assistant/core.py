@@ -11,12 +11,11 @@ from pathlib import Path
 from .answering import ExtractiveAnswerer, Thresholds
 from .config import Config
 from .errors import InputError
-from .index import build_index, open_index
 from .models import Answer
 from .plan import Node, Plan
 from .plans.shelf import BUNDLED, PlanShelf
 from .plans.toplan import load_plan
-from .retrieve import DEFAULT_FUSION, Fusion, Retriever, load_synonyms, load_thesaurus
+from .retrieval import DEFAULT_FUSION, Fusion, Retriever, build_index, load_synonyms, load_thesaurus, open_index
 from .text import Tokenizer, load_tokenizer
 
 

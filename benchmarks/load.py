@@ -56,7 +56,7 @@ def free_port() -> int:
 
 FLOOR_PROBE = """
 import json, os, sys, time
-from assistant.embeddings import _model
+from assistant.retrieval.embeddings import _model
 from assistant.text import normalize
 texts = [normalize(q) for q in json.load(sys.stdin)]
 model = _model()

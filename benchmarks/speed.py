@@ -27,7 +27,7 @@ def main() -> None:
     args = ap.parse_args()
     from assistant import Assistant
     from assistant.config import Config
-    from assistant.embeddings import embed_query
+    from assistant.retrieval import embed_query
     from assistant.evaluation import answerable_by_single_turn, load_gold, percentile as pct
 
     questions = [i["question"] for i in answerable_by_single_turn(load_gold(ROOT / "eval" / "questions.jsonl"))]
@@ -57,7 +57,7 @@ def main() -> None:
     print(f"cold start to first answer (existing index): median {statistics.median(colds):.2f} s over 3 runs")
 
     if not args.skip_build:
-        from assistant.index import build_index
+        from assistant.retrieval import build_index
         with tempfile.TemporaryDirectory() as home:
             cfg = Config(home=Path(home), progress=False)
             t = time.perf_counter()

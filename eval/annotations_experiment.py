@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from assistant import Assistant  # noqa: E402
 from assistant.annotations import AGREE_TOP, MAX_UNITS, _refs_key  # noqa: E402
 from assistant.config import Config  # noqa: E402
-from assistant.embeddings import embed_query  # noqa: E402
+from assistant.retrieval import embed_query  # noqa: E402
 from assistant.evaluation import cited_units, gold_units, is_correct, load_gold, run_ours, summarize  # noqa: E402
 from assistant.support import SupportTest  # noqa: E402
 from assistant.text import normalize  # noqa: E402

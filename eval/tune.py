@@ -8,7 +8,7 @@ Only the tuning sets are used: ``eval/questions.jsonl``, ``eval/everyday_dev.jso
 question end to end (``Assistant.ask``, conversations turn by turn) and is scored by
 ``assistant.evaluation.is_correct``; query vectors are cached across settings, so the
 latency printed is the work around the embedding (one embedding is printed beside it).
-The chosen values live in ``assistant/retrieve.py`` (``Fusion``) and
+The chosen values live in ``assistant/retrieval/retrieve.py`` (``Fusion``) and
 ``assistant/answering/evidence.py`` (``Thresholds``).
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from assistant import Assistant
-from assistant.embeddings import embed_query
+from assistant.retrieval import embed_query
 from assistant.evaluation import gold_units, is_correct, load_gold
 
 HERE = Path(__file__).parent

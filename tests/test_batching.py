@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import numpy as np
 
-import assistant.embeddings as embeddings
-from assistant.embeddings import CpuGate, QueryBatcher, _model
+import assistant.retrieval.embeddings as embeddings
+from assistant.retrieval.embeddings import CpuGate, QueryBatcher, _model
 from live_server import LiveServer
 
 QUESTIONS = ["科技馆的展品多久更新一次", "学会怎么参与科技评价", "青年科学家有哪些托举项目", "怎样防范学术不端",

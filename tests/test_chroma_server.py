@@ -97,7 +97,7 @@ def test_index_writes_both_collections_to_the_server_and_answers_come_from_it(ch
 def test_a_build_missing_from_the_server_is_rebuilt_and_a_second_machine_reuses_it(chroma_url, tmp_path):
     from assistant.config import Config
     from assistant.core import Assistant
-    from assistant.index import _built_from, _chroma_client, current_build
+    from assistant.retrieval.index import _built_from, _chroma_client, current_build
 
     config = Config(home=tmp_path / "home", chroma_url=chroma_url, progress=False)
     bot = Assistant(config)

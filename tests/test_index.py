@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import assistant.index as index_module
+import assistant.retrieval.index as index_module
 from assistant import Assistant
 from assistant.config import Config
-from assistant.embeddings import MODEL_ID, embed_query
+from assistant.retrieval.embeddings import MODEL_ID, embed_query
 from assistant.errors import IndexError_
-from assistant.index import FORMAT_VERSION, fingerprint, load_index, make_passages
+from assistant.retrieval.index import FORMAT_VERSION, fingerprint, load_index, make_passages
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.questionbank import load_reader_questions
+from assistant.retrieval.questionbank import load_reader_questions
 import pytest
 
 from assistant import Assistant
 from assistant.config import Config
-from assistant.embeddings import MODEL_ID, embed_passages, embed_query
-from assistant.index import build_index, make_passages
+from assistant.retrieval.embeddings import MODEL_ID, embed_passages, embed_query
+from assistant.retrieval.index import build_index, make_passages
 from assistant.text import normalize
-from assistant.vectorcache import ARRAYS, HEADER, MIN_COSINE, VectorCache, text_key
+from assistant.retrieval.vectorcache import ARRAYS, HEADER, MIN_COSINE, VectorCache, text_key
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTS = ["任务19：推进国家科普中心建设", "任务21：加强科普人才队伍建设", "一、发展环境：科技自立自强"]
@@ -134,12 +134,12 @@ def test_a_changed_task_is_embedded_alone_with_progress_in_the_log(tmp_path, pla
     sentence = plan.task(19).sentences[1].text
     (corpus / "plan.txt").write_text(text.replace(sentence, sentence.replace("科普", "科学普及", 1), 1), "utf-8")
     config = Config(home=tmp_path / "home", corpus_dir=corpus, progress=False)
-    with caplog.at_level(logging.INFO, logger="assistant.index"):
+    with caplog.at_level(logging.INFO, logger="assistant.retrieval.index"):
         changed = Assistant(config)
     # the task's whole-section passage and the windows over the edited sentence are new
     changed_ids = {p.id for p, q in zip(changed.index.passages, bot.index.passages) if p.text != q.text}
     assert changed_ids and all(i.startswith("task-19#") for i in changed_ids)
-    lines = [r.getMessage() for r in caplog.records if r.name == "assistant.index"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "assistant.retrieval.index"]
     summary = next(line for line in lines if line.startswith("index:"))
     assert f"index: {len(make_passages(plan))} passages" in summary
     assert summary.endswith(f"{len(changed_ids)} embedded")

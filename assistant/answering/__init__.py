@@ -11,8 +11,8 @@ In the order a question flows:
 - what they share: ``evidence`` (which sentences answer, whether they hold what was asked, whether the
   plan covers it) and ``quoting`` (verbatim citations and the Answer).
 
-Question reading (``assistant.refs``, ``assistant.scope``, ``assistant.lists``) and retrieval
-(``assistant.retrieve``) stay beside this package: the conversation, the plan shelf and the
+Retrieval is ``assistant.retrieval``; question reading (``assistant.refs``, ``assistant.scope``,
+``assistant.lists``) stays beside this package, since the conversation, the plan shelf, retrieval and the
 annotations read questions too.
 """
 from .answerer import ExtractiveAnswerer

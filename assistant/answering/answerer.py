@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import lists
 from ..models import Answer
 from ..plan import Plan
-from ..retrieve import Retriever
+from ..retrieval import Retriever
 from ..text import normalize
 from .evidence import Evidence, Thresholds
 from .quoting import Quoting

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .. import scope
 from ..plan import Node, Plan, Sentence
-from ..retrieve import Retriever, SearchResult
+from ..retrieval import Retriever, SearchResult
 from ..text import longest_shared
 from .quoting import is_heading
 

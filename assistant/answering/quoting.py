@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..models import Answer, Citation, RetrievedPassage, unique_citations
 from ..plan import Node, Plan, Sentence
-from ..retrieve import SearchResult
+from ..retrieval import SearchResult
 
 CAN_ANSWER = "我可以依据规划原文回答它的任务、目标和举措，例如“第19项任务要求什么？”“哪些任务涉及乡村振兴？”。"
 

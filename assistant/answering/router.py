@@ -30,7 +30,7 @@ from ..annotations import AGREE_TOP
 from ..lists import WILDCARD
 from ..plan import Plan
 from ..refs import LAST, Refs, find_refs
-from ..retrieve import Retriever
+from ..retrieval import Retriever
 from ..text import int_to_cn, longest_shared
 from .evidence import Evidence
 from .route import Route

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import scope
 from ..models import Answer
 from ..plan import Node, Sentence
-from ..retrieve import SearchResult
+from ..retrieval import SearchResult
 from .composer import Composer
 from .route import Route
 

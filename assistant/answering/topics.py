@@ -9,7 +9,7 @@ from .. import lists
 from ..lists import WILDCARD
 from ..models import Answer
 from ..plan import Node, Sentence
-from ..retrieve import SearchResult
+from ..retrieval import SearchResult
 from .composer import Composer
 from .quoting import is_heading
 from .route import Route

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..embeddings import embed_passages, embed_query
+from ..retrieval import embed_passages, embed_query
 from ..plan import Plan
 from ..text import compact, normalize
 

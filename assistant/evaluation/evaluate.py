@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..embeddings import embed_query
+from ..retrieval import embed_query
 from ..support import SupportTest
 from .metrics import score_answer
 from ..plan import Plan

@@ -29,7 +29,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
 from ..config import Config
-from ..embeddings import QueryBatcher, use_batcher
+from ..retrieval import QueryBatcher, use_batcher
 from ..store import Log
 from . import routes
 from .admin import router as admin_router

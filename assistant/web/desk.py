@@ -21,7 +21,7 @@ from datetime import datetime
 
 import numpy as np
 
-from ..embeddings import embed_query
+from ..retrieval import embed_query
 from ..text import normalize
 
 LOW_CONFIDENCE = 0.05

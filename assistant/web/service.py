@@ -14,7 +14,7 @@ import anyio
 from fastapi import Depends, Request
 
 from ..annotations import public_route
-from ..embeddings import CpuGate
+from ..retrieval import CpuGate
 from ..models import Answer
 from ..store import Log, LogUnavailable
 from . import desk

