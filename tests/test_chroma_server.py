@@ -123,7 +123,7 @@ def test_an_unreachable_server_is_one_readable_line(subprocess_env, tmp_path):
 
 
 def test_a_reader_whose_build_is_dropped_under_it_follows_the_pointer_again(chroma_url, tmp_path, monkeypatch):
-    from assistant import index
+    from assistant.retrieval import index
     from assistant.config import Config
     from assistant.core import Assistant
     from assistant.errors import IndexError_
