@@ -33,7 +33,7 @@ def test_every_task_gets_five_valid_items(maker, plan, task):
         assert {i.kind for i in quiz.items} == set(KINDS)  # five items, four kinds: each kind at least once
     assert len({i.template for i in quiz.items}) == k, "a stem template repeats"
     assert len({i.stem for i in quiz.items}) == k
-    quoted = [maker.checker.sentences(i) for i in quiz.items]
+    quoted = [maker.checker.pairs.sentences(i) for i in quiz.items]
     assert all(quoted) and len(frozenset().union(*quoted)) >= k, "two items quote one sentence"
 
 

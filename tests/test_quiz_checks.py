@@ -173,7 +173,7 @@ def test_a_stem_that_gives_another_items_answer_away(maker, items):
     blank = first(items, lambda i: i.kind == "blank")
     leak = QuizItem("single", f"下列哪一项与“{blank.answer[0]}”有关？", ["甲", "乙", "丙"], ["甲"], "x",
                     blank.task, blank.section, blank.quote)
-    assert maker.checker.leaks(blank, leak)
+    assert maker.checker.pairs.leaks(blank, leak)
 
 
 # --- issue 14: items a trainer would not put in an exam -------------------------------------------------
@@ -326,11 +326,11 @@ def quoted_term(item) -> str:
 # --- a quiz: one item a sentence -----------------------------------------------------------------------
 def test_two_items_on_one_sentence_are_caught(maker, items):
     pair = next(((a, b) for k, a in enumerate(items) for b in items[:k]
-                 if maker.checker.sentences(a) & maker.checker.sentences(b)
-                 and not maker.checker.check_quiz([b]) and not maker.checker.duplicate(a, b)
-                 and not maker.checker.leaks(a, b) and not maker.checker.leaks(b, a) and a.stem != b.stem), None)
+                 if maker.checker.pairs.sentences(a) & maker.checker.pairs.sentences(b)
+                 and not maker.checker.check_quiz([b]) and not maker.checker.pairs.duplicate(a, b)
+                 and not maker.checker.pairs.leaks(a, b) and not maker.checker.pairs.leaks(b, a) and a.stem != b.stem), None)
     assert pair is not None, "the pool has no two items on one sentence"
     assert any("same sentence" in p for p in maker.checker.check_quiz(list(pair)))
     for quiz in (maker.make(tasks=[19], n=10, seed=s).items for s in range(3)):
-        quoted = [maker.checker.sentences(i) for i in quiz]
+        quoted = [maker.checker.pairs.sentences(i) for i in quiz]
         assert all(not (x & y) for k, x in enumerate(quoted) for y in quoted[:k])

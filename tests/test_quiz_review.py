@@ -123,11 +123,11 @@ def test_an_option_that_prints_the_sentence_another_item_blanks(maker, reviewed,
     options = list(other.options)
     options[next(k for k, o in enumerate(options) if o not in other.answer)] = sentence  # the review's #34 C
     giving = replace(other, options=options)
-    assert maker.checker.leaks(blank, giving)
+    assert maker.checker.pairs.leaks(blank, giving)
     assert any("gives the other's answer away" in p for p in maker.checker.check_quiz([blank, giving]))
     # a single word of the list elsewhere is no give-away
     options[next(k for k, o in enumerate(options) if o not in other.answer)] = "加强科技政策研究"
-    assert not maker.checker.leaks(blank, replace(other, options=options))
+    assert not maker.checker.pairs.leaks(blank, replace(other, options=options))
 
 
 def test_no_item_of_a_reviewed_quiz_gives_another_away(maker, reviewed):
@@ -151,7 +151,7 @@ def test_a_which_task_item_on_an_incidental_word_is_rejected(maker, reviewed, pl
 
 
 def test_which_task_terms_are_names_or_named_things(maker, plan):
-    concept = maker.checker._task_concept
+    concept = maker.checker.choices._task_concept
     assert concept("海智计划", plan.task(29)) and concept("中国科技峰会", plan.task(26))
     assert not concept("科协特色", plan.task(27)) and not concept("归属感", plan.task(32))
     assert not concept("区位优势", plan.task(26))
@@ -236,7 +236,7 @@ def test_review_b_framing_clause_is_no_key(reviewed_b):
 def test_review_b_swaps_keep_words_and_lists_whole(maker, reviewed_b):
     said = [i.stem for k in ("t14", "t20") for i in reviewed_b[k] if i.kind == "judge"]
     assert not any("新学科领域特色" in s or "学会、学科、状况调查机制" in s for s in said), said
-    cut = maker.checker._swap_cut
+    cut = maker.checker.judges._swap_cut
     true20 = "打造高质量发展的新时代中国特色现代科技馆体系"
     assert "新时代" in cut("打造高质量发展的新学科领域特色现代科技馆体系", true20)
     true14 = "推动建立学会、学科、产业协同机制或合作平台"
@@ -269,12 +269,12 @@ def test_review_b_no_option_prints_a_false_statements_original(maker, reviewed_b
     items = reviewed_b["p4"]
     for a in items:
         for b in items:
-            assert a is b or not maker.checker.leaks(a, b), (a.stem, b.options)
+            assert a is b or not maker.checker.pairs.leaks(a, b), (a.stem, b.options)
     false = next(i for i in items if i.kind == "judge" and i.answer == ["错误"])
     original = re.search(r"原文是“([^”]+)”", false.explanation).group(1)
     other = next(i for i in items if i.kind == "multi")
     printed = replace(other, options=other.options[:-1] + [original])  # 四/8128 #6 printed #12's original
-    assert maker.checker.leaks(false, printed)
+    assert maker.checker.pairs.leaks(false, printed)
 
 
 # --- the third blind review (docs/quiz-reviews/review-3-integration.md) ------------------------------------
@@ -290,7 +290,7 @@ def test_review_3_a_distractor_that_says_what_a_key_says_is_rejected(maker, plan
     broken = replace(item, options=[reviewed_a if o == wrong[0] else o for o in item.options])
     assert any("says what the key" in p for p in maker.checker.check(broken))
     # one everyday shared word (科技, 服务 …) is no reason: the item's own distractors pass
-    assert not any(len(maker.checker.shared_content(w, k)) >= 2 for w in wrong for k in item.answer)
+    assert not any(len(maker.checker.choices.shared_content(w, k)) >= 2 for w in wrong for k in item.answer)
 
 
 # --- the fourth blind review (docs/quiz-reviews/review-4.md) ----------------------------------------------
@@ -324,8 +324,8 @@ def test_review_5_a_distractor_that_restates_the_cited_task_is_rejected(maker, p
     wrong = [o for o in item.options if o not in item.answer]
     broken = replace(item, options=["促进科技成果转移转化" if o == wrong[0] else o for o in item.options])
     assert any("in other words" in p for p in maker.checker.check(broken)), maker.checker.check(broken)
-    assert maker.checker.restates("促进科技成果转移转化", plan.task(12).text) == "集中推介、转移转化技术成果"
-    assert maker.checker.restates("增强共性技术供给", plan.task(12).text) is None
+    assert maker.checker.choices.restates("促进科技成果转移转化", plan.task(12).text) == "集中推介、转移转化技术成果"
+    assert maker.checker.choices.restates("增强共性技术供给", plan.task(12).text) is None
 
 
 @pytest.mark.parametrize("node, stem, quote_has", [
@@ -365,7 +365,7 @@ def test_review_6_a_blank_that_cuts_a_phrase_a_title_names_is_rejected(maker, pl
     item = QuizItem("blank", stem, [], ["创业大赛"], "原文是“组织开展创新创业大赛”。", 10, "四", quote, "blank.fill",
                     label=node.label)
     assert any("a title of the plan names" in p for p in maker.checker.check(item)), maker.checker.check(item)
-    assert maker.checker._titled_phrase_cut(quote, len("组织开展创新"), len("组织开展创新创业大赛")) == "创新创业"
+    assert maker.checker.blanks._titled_phrase_cut(quote, len("组织开展创新"), len("组织开展创新创业大赛")) == "创新创业"
     again = maker.make(tasks=[10], n=7, seed=202).items  # the reviewer's run
     assert again and not any(i.kind == "blank" and "创新" + BLANK in i.stem for i in again)
 
@@ -400,7 +400,7 @@ def test_review_7_a_blank_whose_context_another_name_fills_in_other_words_is_rej
     quote = next(s.text for s in node.sentences if "智汇中国" in s.text)
     item = QuizItem("blank", f"根据第二部分“发展目标”的内容填空：“……‘{BLANK}’服务能力进一步提高。”", [], ["智汇中国"],
                     "横线处原文为“智汇中国”。", None, "二(三)", quote, "blank.fill", label=node.label)
-    assert "科创中国" in maker.checker._fillers(item)
+    assert "科创中国" in maker.checker.blanks.fillers(item)
     assert any("also fits" in p for p in maker.checker.check(item)), maker.checker.check(item)
     again = maker.make(part="二", n=15, seed=7302).items  # the reviewer's run
     assert not any(i.kind == "blank" and i.answer == ["智汇中国"] and "服务能力进一步提高" in i.stem for i in again)
@@ -410,7 +410,7 @@ def test_review_7_a_blank_whose_context_another_name_fills_in_other_words_is_rej
 def test_review_8_a_which_task_term_made_of_the_plans_own_name_is_rejected(maker, plan):
     """P十/27904 #3 (ambiguous): "事业发展规划出自哪一项任务？" keyed 任务36: the words occur only there, but
     事业发展规划 is what the whole document is, and every option task carries it out."""
-    assert maker.checker.names_the_plan("事业发展规划") and not maker.checker.names_the_plan("科普中国")
+    assert maker.checker.text.names_the_plan("事业发展规划") and not maker.checker.text.names_the_plan("科普中国")
     item = next(i for i in maker.make(part="六", n=30, kinds="single", seed=3).items
                 if i.template.startswith("single.which_task"))
     assert maker.checker.check(item) == []
@@ -434,7 +434,7 @@ def test_review_8_a_blank_of_a_subject_and_its_verb_is_rejected(maker, plan):
                     [], ["科技工作者服务"], "横线处原文为“科技工作者服务”。", None, "二(三)", quote, "blank.fill",
                     label=node.label)
     assert any("subject and the verb" in p for p in maker.checker.check(item)), maker.checker.check(item)
-    assert not maker.checker._takes_subject_and_verb("科技工作者", "服务现代产业体系构建")
+    assert not maker.checker.blanks._takes_subject_and_verb("科技工作者", "服务现代产业体系构建")
     again = maker.make(part="二", n=14, seed=85532).items  # the reviewer's run
     assert not any(i.kind == "blank" and i.answer == ["科技工作者服务"] for i in again)
 

@@ -135,8 +135,8 @@ class LLMQuizWriter:
         problems = self.checker.check(item)
         if problems:
             return problems
-        if any(canon(item.stem) == canon(k.stem) or self.checker.duplicate(item, k)
-               or self.checker.same_sentence(item, k) for k in kept):
+        if any(canon(item.stem) == canon(k.stem) or self.checker.pairs.duplicate(item, k)
+               or self.checker.pairs.same_sentence(item, k) for k in kept):
             return ["与已有题目考查同一知识点"]
         return []
 

@@ -256,7 +256,7 @@ class Assembler:
         return true < false + true_first
 
     def _clashes(self, item: QuizItem) -> bool:
-        c = self.checker
+        c = self.checker.pairs
         if any(canon(item.stem) == canon(t.stem) or c.duplicate(item, t) or c.leaks(item, t) or c.leaks(t, item)
                or c.same_sentence(item, t) for t in self.taken):
             self.stats["duplicates skipped"] += 1
