@@ -1,5 +1,5 @@
 """Offline fill-in-the-blank items (``writer``): a term of the task blanked inside a window of whole clauses
-of its sentence, in each stem form of ``BLANK_TEMPLATES``.
+of its sentence, in each stem form of ``writer_parts.BLANK_TEMPLATES``.
 """
 from __future__ import annotations
 
@@ -7,20 +7,11 @@ from ..plan import Node
 from .models import QuizItem
 from .terms import WEAK
 from .wording import display
-from .writer_parts import ItemParts, blanked_fragment, clause_window, quote_around
-
-BLANK_TEMPLATES = {
-    "blank.fill": "根据{ref}的内容填空：“{frag}”",
-    "blank.says": "{ref}提出：“{frag}”横线处应填写什么？",
-    "blank.complete": "补全{ref}中的这句话：“{frag}”",
-}
+from .writer_parts import BLANK_TEMPLATES, KindWriter, blanked_fragment, clause_window, quote_around
 
 
-class BlankWriter:
+class BlankWriter(KindWriter):
     """Blank items of a node's terms, better-scored terms weighted up."""
-
-    def __init__(self, parts: ItemParts):
-        self.parts, self.a = parts, parts.a
 
     def items(self, node: Node) -> list[QuizItem]:
         out = []

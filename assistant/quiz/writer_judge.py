@@ -6,20 +6,11 @@ from __future__ import annotations
 from ..plan import Node
 from .models import JUDGE_OPTIONS, QuizItem
 from .wording import canon, clause_spans, display
-from .writer_parts import ItemParts, clause_window, quote_around
-
-JUDGE_TEMPLATES = {
-    "judge.says": "判断正误：{ref}提出“{statement}”。",
-    "judge.includes": "“{statement}”是{ref}中的内容。这一说法是否正确？",
-    "judge.requires": "规划在{ref}中要求“{statement}”。此说法对吗？",
-}
+from .writer_parts import JUDGE_TEMPLATES, KindWriter, clause_window, quote_around
 
 
-class JudgeWriter:
+class JudgeWriter(KindWriter):
     """True and false statements of a node's sentences."""
-
-    def __init__(self, parts: ItemParts):
-        self.parts, self.a = parts, parts.a
 
     def items(self, node: Node) -> list[QuizItem]:
         """A statement a window of whole clauses long: true as written, false with one term swapped."""

@@ -8,14 +8,11 @@ from ..plan import Node
 from .models import QuizItem
 from .terms import Clause, Enumeration
 from .wording import canon, display
-from .writer_parts import ItemParts, blanked_fragment, clause_window, quote_around, short_ref
+from .writer_parts import KindWriter, blanked_fragment, clause_window, quote_around, short_ref
 
 
-class MultiWriter:
+class MultiWriter(KindWriter):
     """Multiple-choice items of a node: enumerations, measures that belong."""
-
-    def __init__(self, parts: ItemParts):
-        self.parts, self.a, self.rng = parts, parts.a, parts.rng
 
     def items(self, node: Node) -> list[QuizItem]:
         out = []

@@ -1,5 +1,5 @@
-"""The parts every offline item is made of (``writer`` and its writers of each kind share one ``ItemParts``):
-the reference to its task ("任务19", "第19项任务"), its quote and the fragment its stem shows (whole clauses
+"""The parts every offline item is made of (``writer`` and its writers of each kind, each a ``KindWriter``, share
+one ``ItemParts``): the stem forms of blanks and statements, the reference to its task ("任务19", "第19项任务"), its quote and the fragment its stem shows (whole clauses
 around a span, ``clause_window``), the source a distractor is named with, stand-ins of the same kind from
 other tasks (``substitutes``) and the task's own measures beside the clauses of its neighbours.
 """
@@ -12,6 +12,18 @@ from ..text import longest_shared
 from .models import BLANK, QuizItem
 from .terms import GENERIC_DF, Analysis, Clause, skip_dash
 from .wording import ELLIPSIS, bigram_overlap, canon, clause_spans, display
+
+# the stem forms of a blank and of a true/false statement (``QuizItem.template`` names the form)
+BLANK_TEMPLATES = {
+    "blank.fill": "根据{ref}的内容填空：“{frag}”",
+    "blank.says": "{ref}提出：“{frag}”横线处应填写什么？",
+    "blank.complete": "补全{ref}中的这句话：“{frag}”",
+}
+JUDGE_TEMPLATES = {
+    "judge.says": "判断正误：{ref}提出“{statement}”。",
+    "judge.includes": "“{statement}”是{ref}中的内容。这一说法是否正确？",
+    "judge.requires": "规划在{ref}中要求“{statement}”。此说法对吗？",
+}
 
 
 class ItemParts:
@@ -99,6 +111,17 @@ class ItemParts:
             if not shared or self.a.df(shared) >= GENERIC_DF:  # sharing 科技工作者 gives nothing away
                 out.append(c)
         return out
+
+
+class KindWriter:
+    """The writer of one kind of item (``writer_blank``, ``writer_judge``, ``writer_single``, ``writer_multi``):
+    ``items(node)``, every candidate of its kind for a node, made with the quiz's one ``ItemParts``."""
+
+    def __init__(self, parts: ItemParts):
+        self.parts, self.a, self.rng = parts, parts.a, parts.rng
+
+    def items(self, node: Node) -> list[QuizItem]:
+        raise NotImplementedError
 
 
 # --- text windows -------------------------------------------------------------

@@ -8,14 +8,11 @@ from ..plan import Node
 from ..text import longest_shared
 from .models import QuizItem
 from .wording import canon, display
-from .writer_parts import ItemParts, blanked_fragment, clause_window, quote_around, short_ref
+from .writer_parts import KindWriter, blanked_fragment, clause_window, quote_around, short_ref
 
 
-class SingleWriter:
+class SingleWriter(KindWriter):
     """Single-choice items of a node: belongs, which task, fill."""
-
-    def __init__(self, parts: ItemParts):
-        self.parts, self.a, self.rng = parts, parts.a, parts.rng
 
     def items(self, node: Node) -> list[QuizItem]:
         return self._belongs(node) + self._which_task(node) + self._fill_choice(node)
