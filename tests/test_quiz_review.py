@@ -198,7 +198,7 @@ def test_options_keep_double_quotes_and_explanations_nest_them(maker, reviewed):
 # --- 6. framing clauses as keys or true statements (#8, #32, #37, #38) -------------------------------------
 def test_no_key_or_true_statement_is_only_a_framing_clause(maker, reviewed, plan):
     from assistant.quiz.wording import statement
-    from assistant.quiz.terms import SCOPE_OPENERS
+    from assistant.quiz.terms_sentence import SCOPE_OPENERS
 
     assert maker.analysis.incomplete("围绕科协组织主责主业")  # review #37
     assert maker.analysis.incomplete("紧紧围绕建设完善支持全面创新的基础制度")  # review #38
@@ -225,7 +225,7 @@ def reviewed_b(maker):
 
 
 def test_review_b_framing_clause_is_no_key(reviewed_b):
-    from assistant.quiz.terms import SCOPE_OPENERS
+    from assistant.quiz.terms_sentence import SCOPE_OPENERS
 
     for item in reviewed_b["t25"]:  # was: single choice keyed 围绕科协组织主责主业
         assert "围绕科协组织主责主业" not in item.answer, item

@@ -1,119 +1,41 @@
-"""What the quiz generator reads from the plan: terms, clauses and enumerations.
+"""What the quiz generator reads from the plan: terms, clauses and enumerations, and the stand-ins for distractors.
 
 ``Analysis`` reads the plan once (~1 s). Every sentence of every task and section is tagged by
 jieba (with the plan's user dictionary) and yields:
 
-- **terms**: names the plan puts in quotes ("科普中国", "海智计划"), noun phrases that hold a
-  keyword of their task (jieba.analyse TF-IDF and TextRank over the task, discounted when many
-  tasks use the word, so 科技工作者 never becomes a blank) and figures (15%, 2025);
-- **clauses**: the plan's measures, a verb with its object ("建立应急科普专家委员会");
-- **enumerations**: lists joined by 、 ("内容库、专家库、团队库", "科技活动周、防灾减灾日…等主题活动");
-- a **pool** of every term and list item with the tasks that use it, from which distractors of
-  the same kind are drawn (``same_type``: 活动周 / 宣传周, 科普中国 / 智汇中国).
-
-jieba mis-tags some verbs as nouns (着力, 面向, 充分发挥); ``verbish`` finds them from how the plan
-uses them, and noun phrases that jieba cut through a word (加|强学会) or that sit right before a
-verb they modify (要素精准|对接) are not terms.
+- **terms** and **clauses** (``terms_sentence.SentenceReader``): names the plan puts in quotes ("科普中国",
+  "海智计划"), noun phrases that hold a keyword of their task and figures (15%, 2025); the plan's measures,
+  a verb with its object ("建立应急科普专家委员会");
+- **enumerations** (``terms_lists.ListReader``): lists joined by 、 ("内容库、专家库、团队库",
+  "科技活动周、防灾减灾日…等主题活动");
+- a **pool** of every term and list item with the tasks that use it (``terms_pool.StandInPool``), from which
+  distractors of the same kind are drawn (``same_type``: 活动周 / 宣传周, 科普中国 / 智汇中国).
 """
 from __future__ import annotations
 
-import copy
-import re
-from dataclasses import dataclass
-from statistics import median
-
-from ..plan import Node, Plan, Sentence
-from .wording import canon, clause_spans, split_spans
+from ..plan import Node, Plan
 from ..text import Tokenizer
+from .terms_lists import Enumeration, ListReader
+from .terms_pool import StandInPool
+from .terms_sentence import Clause, SentenceReader, Term
+from .wording import canon
 
-NOUN_POS = {"n", "nz", "nt", "ns", "nw", "j"}
-KEYWORD_POS = ("n", "nz", "nt", "ns", "nw", "vn", "j", "l")
-ITEM_POS = NOUN_POS | {"vn", "a", "b", "an", "l", "t"}
-CONJUNCTION = r"等|以及|及|和|与|并"
-# verbs that set the scope of the measures that follow rather than state one
-FRAMING = ("围绕", "紧紧围绕", "依托", "按照", "面向", "通过", "依照", "聚焦", "针对", "根据", "结合", "秉承", "遵循",
-           "紧扣", "立足", "对标", "以", "为", "由", "在", "从")
-# the framing verbs that open a clause naming only the scope ("紧紧围绕…", "针对…"): such a clause is never
-# a measure to ask about alone, even when its object holds a verb (围绕加强原创性、引领性科技攻关)
-SCOPE_OPENERS = tuple(w for w in FRAMING if len(w) >= 2)
-NAME = re.compile(r'"([^",;、:。]{2,12})"')
-NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?%?(?![\d.])")
-# nominalised verbs that follow a noun as its predicate ("推进国家科普中心建设"), not as part of it
-# (as 工作 in 中心工作 or 服务 in 志愿服务): trimmed from the end of a noun phrase
-ACTIONS = {"建设", "发展", "合作", "交流", "传播", "改革", "生产", "培育", "研究", "评价", "推广", "提升", "创新",
-           "融合", "共享", "转化", "应用"}
-GENERIC_DF = 6  # a word in this many tasks or more is too common to test
-WEAK = 0.8  # a two-character noun below this keyword score is not worth a blank
-MAX_TERM = 10
-
-
-@dataclass(frozen=True)
-class Term:
-    """A word worth testing, at [start, end) of its sentence's text."""
-
-    text: str
-    kind: str  # "name" | "noun" | "number"
-    node: Node
-    sentence: Sentence
-    start: int
-    end: int
-    score: float
-
-
-@dataclass(frozen=True)
-class Clause:
-    text: str
-    node: Node
-    sentence: Sentence
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Enumeration:
-    """A list joined by 、: the items cleanly parsed, the span of the whole list (when both ends
-    parsed cleanly), the verb before it ("开展") and the noun after 等 ("主题活动")."""
-
-    node: Node
-    sentence: Sentence
-    items: tuple[tuple[str, int, int], ...]
-    span: tuple[int, int] | None
-    lead: str
-    head: str
-
-
-@dataclass
-class PoolEntry:
-    """A term of the plan that can stand in for another: its kind, last jieba word, where it occurs."""
-
-    kind: str
-    last: str
-    nodes: list[Node]
-    listed: bool = False  # an item of an enumeration
 
 class Analysis:
     """Terms, clauses and enumerations of every task and section (built once a plan, ~1 s)."""
 
     def __init__(self, plan: Plan, tokenizer: Tokenizer):
-        import jieba.analyse
-
         self.plan = plan
         self.tokenizer = tokenizer
-        pos = _TaggedOnce(tokenizer.pos_tokenizer)
-        self._tfidf = copy.copy(jieba.analyse.default_tfidf)  # shares jieba's IDF table, loaded on import
-        self._tfidf.tokenizer = self._tfidf.postokenizer = pos
-        self._textrank = jieba.analyse.TextRank()
-        self._textrank.tokenizer = self._textrank.postokenizer = pos
-        self._pos = pos
+        self.reader = SentenceReader(plan, tokenizer, self.df)
+        self.lists = ListReader(self.reader)
         self.task_texts = [canon(t.text) for t in plan.tasks]
         self._df: dict[str, int] = {}
         self.nodes = [n for n in plan.nodes if n.kind in ("task", "subsection", "part") and len(n.sentences) > 1]
         self.terms: dict[str, list[Term]] = {}
         self.clauses: dict[str, list[Clause]] = {}
         self.enumerations: dict[str, list[Enumeration]] = {}
-        self.pool: dict[str, PoolEntry] = {}
-        self._stand_ins: dict[tuple[str, str], list] = {}
-        self.verbish = self._verbish()
+        self.pool = StandInPool(self.reader.pos)
         for node in self.nodes:
             self._read(node)
 
@@ -134,321 +56,25 @@ class Analysis:
             rest = [n for n in self.nodes if n.part != node.part and n.kind != "task"] + self.plan.tasks
         return same + [n for n in rest if n not in same]
 
-    # --- reading ------------------------------------------------------------
-    def _verbish(self) -> set[str]:
-        """Words jieba tags as nouns that the plan uses as verbs: they open at least two clauses and
-        at least 40% of the clauses they occur in (着力, 面向, 充分发挥, 深化)."""
-        opens, total = {}, {}
-        for sent in self.plan.sentences:
-            for a, b in clause_spans(sent.text):
-                words = self._pos.tagged(sent.text[a:b].lstrip("—- "))
-                for i, (w, f) in enumerate(words):
-                    if f[:1] in ("n", "j"):
-                        total[w] = total.get(w, 0) + 1
-                        opens[w] = opens.get(w, 0) + (i == 0)
-        return {w for w, k in opens.items() if k >= 2 and k >= 0.4 * total[w]}
+    def incomplete(self, text: str) -> bool:
+        """Does a statement of whole clauses say nothing yet (``SentenceReader.incomplete``)?"""
+        return self.reader.incomplete(text)
 
     def _read(self, node: Node) -> None:
         body = "".join(s.text for s in node.sentences[1:])
-        keywords = self._keywords(body)
+        keywords = self.reader.keywords(body)
         terms, clauses, enums = [], [], []
         for sent in node.sentences[1:]:
             if sent.text.count('"') % 2:
                 continue  # a sentence split inside a quotation
-            words = self._pos.tagged(sent.text)
-            terms += self._terms(node, sent, words, keywords)
-            clauses += self._clauses(node, sent, words)
-            enums += self._enumerations(node, sent, words)
+            words = self.reader.pos.tagged(sent.text)
+            terms += self.reader.terms(node, sent, words, keywords)
+            clauses += self.reader.clauses(node, sent, words)
+            enums += self.lists.enumerations(node, sent, words)
         terms.sort(key=lambda t: -t.score)
         self.terms[node.id], self.clauses[node.id], self.enumerations[node.id] = terms, clauses, enums
         for t in terms:
-            self._pool(t.text, t.kind, node)
+            self.pool.add(t.text, t.kind, node)
         for e in enums:
             for text, _, _ in e.items:
-                self._pool(text, "name" if f'"{text}"' in e.sentence.text else "noun", node).listed = True
-
-    def _pool(self, text: str, kind: str, node: Node) -> PoolEntry:
-        if text not in self.pool:
-            self.pool[text] = PoolEntry(kind, self.last_word(text), [])
-        entry = self.pool[text]
-        if node not in entry.nodes:
-            entry.nodes.append(node)
-        return entry
-
-    def last_word(self, text: str) -> str:
-        words = self._pos.tagged(text)
-        return words[-1][0] if words else text
-
-    def stand_ins(self, text: str, kind: str) -> list[tuple[str, PoolEntry, float]]:
-        """Pool terms that could replace ``text`` (same kind and type, length within 2), with a score:
-        +2 same last two characters, +1 same kind, −0.6 a character of length difference."""
-        key = (text, kind)
-        if key not in self._stand_ins:
-            out = []
-            for other, entry in self.pool.items():
-                if other == text or other in text or text in other or abs(len(other) - len(text)) > 2:
-                    continue
-                if (entry.kind == "number") != (kind == "number"):
-                    continue
-                if kind == "number":
-                    if other.endswith("%") != text.endswith("%"):
-                        continue
-                elif (kind == "name") != (entry.kind == "name") or not self.same_type(text, other, entry.last):
-                    continue  # a name for a name (科普中国 → 智汇中国), a noun for a noun
-                score = (2.0 if other[-2:] == text[-2:] else 0.0) + (1.0 if entry.kind == kind else 0.0) \
-                    - 0.6 * abs(len(other) - len(text))
-                out.append((other, entry, score))
-            self._stand_ins[key] = out
-        return self._stand_ins[key]
-
-    def same_type(self, a: str, b: str, last_b: str | None = None) -> bool:
-        """Could ``b`` stand in for ``a``? Same last two characters (…中心, …计划), the same last word
-        (经济社会 / 全社会), or last words of three or more characters with the same ending (活动周 / 宣传周)."""
-        if a[-2:] == b[-2:]:
-            return True
-        la, lb = self.last_word(a), last_b or self.last_word(b)
-        return la == lb or (len(la) == len(lb) >= 3 and la[-1] == lb[-1])
-
-    def _keywords(self, text: str) -> dict[str, float]:
-        """TF-IDF weight plus half the TextRank weight, each scaled to 1 for the top word."""
-        out: dict[str, float] = {}
-        for ranked, share in ((self._tfidf.extract_tags(text, 40, True, KEYWORD_POS), 1.0),
-                              (self._textrank.textrank(text, 40, True, KEYWORD_POS), 0.5)):
-            top = ranked[0][1] if ranked else 1.0
-            for word, weight in ranked:
-                out[word] = out.get(word, 0.0) + share * weight / top
-        return out
-
-    def _terms(self, node, sent, words, keywords) -> list[Term]:
-        text, out = sent.text, []
-        for m in NAME.finditer(text):
-            spec = 1.0 / self.df(m.group(1)) if self.df(m.group(1)) else 1.0
-            out.append(Term(m.group(1), "name", node, sent, m.start(1), m.end(1), 1.5 + spec))
-        for m in NUMBER.finditer(text):
-            out.append(Term(m.group(), "number", node, sent, m.start(), m.end(), 1.2))
-        pos, run, prev = 0, [], ("", "x")
-        for word, flag in words + [("", "x")]:
-            if (flag in NOUN_POS or flag == "vn") and len(word) >= 2 and word not in self.verbish:
-                if not run:
-                    before = prev
-                run.append((word, flag, pos))
-            else:
-                # a phrase straight before a verb is often that verb's modifier mis-tagged as a noun
-                # (要素精准|对接, 港澳协同|创新, 科技社团自律|自净作用): not a term
-                verb_next = (flag.startswith("v") and flag != "vn") or flag in ("l", "i", "d", "ad") or word == "之"
-                if run and not verb_next and not self._glued(before[0] + run[0][0][0]) \
-                        and not _prefixed(before) and not self._glued(run[-1][0][-1] + word):
-                    out += self._chunk(node, sent, run, keywords)
-                run = []
-            prev = (word, flag)
-            pos += len(word)
-        return [t for t in out if text[max(0, t.start - 1):t.start] != '"' or t.kind == "name"]
-
-    def _glued(self, pair: str) -> bool:
-        """Did jieba cut through a word here? ``pair`` is a one-character neighbour and the phrase's
-        edge character; they make a dictionary word in 加|强学会 (加强) and 全国|学 (国学)."""
-        return len(pair) == 2 and self._pos.tokenizer.FREQ.get(pair, 0) > 0 and bool(
-            re.fullmatch(r"[\u4e00-\u9fff]{2}", pair))
-
-    def _chunk(self, node, sent, run, keywords) -> list[Term]:
-        while run and run[0][1] == "vn":
-            run = run[1:]
-        while run and run[-1][1] == "vn" and (run[-1][0] in ACTIONS or len(run) == 1):
-            run = run[:-1]
-        while run and run[-1][2] + len(run[-1][0]) - run[0][2] > MAX_TERM:
-            run = run[1:]  # head-final: keep the end of a long compound
-        # a verbal noun inside the phrase only before a short head noun (国家发展战略, not 科普服务乡村振兴)
-        if not run or len(run) > 3 or any(f == "vn" and not (i == len(run) - 2 and run[-1][1] != "vn"
-                                                              and len(run[-1][0]) <= 2)
-                                          for i, (_, f, _) in enumerate(run[:-1])):
-            return []
-        start, end = run[0][2], run[-1][2] + len(run[-1][0])
-        text = sent.text[start:end]
-        base = max([keywords.get(w, 0.0) for w, _, _ in run] + [keywords.get(text, 0.0)])
-        df = self.df(text)
-        if base == 0 or df >= GENERIC_DF:
-            return []
-        score = base / (1 + 0.3 * max(df - 1, 0)) + (0.2 if 3 <= len(text) <= 7 else 0.0)
-        return [Term(text, "noun", node, sent, start, end, score)]
-
-    def _clauses(self, node, sent, words) -> list[Clause]:
-        """The sentence's measures (``measure``) of 6–30 characters that are not the head of a list
-        (the next clause is another measure, a framing one or the sentence's end)."""
-        spans = [(skip_dash(sent.text, a), b) for a, b in clause_spans(sent.text)]
-        out = []
-        for k, (a, b) in enumerate(spans):
-            text = sent.text[a:b]
-            if not 6 <= len(text) <= 30 or text.count('"') % 2 or text.count("(") != text.count(")"):
-                continue
-            if not self.measure(text) or canon(text) in canon(node.title) or text.startswith(SCOPE_OPENERS):
-                continue
-            if k + 1 < len(spans):
-                after = sent.text[spans[k + 1][0]:spans[k + 1][1]]
-                if not (self.measure(after) or self.framing(after)):
-                    continue
-            out.append(Clause(text, node, sent, a, b))
-        return out
-
-    def measure(self, clause: str) -> bool:
-        """Does the clause state a measure? It opens with a verb or adverb (开展…, 深入推进…), or with a
-        framing verb followed later by its own predicate (围绕人类面临的共同挑战创设议题)."""
-        words = self._pos.tagged(clause)
-        if not words:
-            return False
-        word, flag = words[0]
-        if flag == "p" or word.startswith(FRAMING) or word in ("将", "把", "对"):  # 将规划实施情况纳入…
-            outside = re.sub(r'"[^"]*"', "", clause)
-            later = self._pos.tagged(outside)[2:-1]
-            return any(f.startswith("v") and f != "vn" for _, f in later)
-        if flag.startswith("v") or word in self.verbish:
-            return True
-        # 及时反映…, 积极开展…: an adverb (jieba sometimes says conjunction or adjective) and a verb
-        return flag in ("d", "ad", "c", "a") and len(words) > 1 and (words[1][1] == "v" or words[1][0] in self.verbish)
-
-    def framing(self, clause: str) -> bool:
-        """A clause that only sets the scope of what follows ("围绕国家区域重大战略", "以……为阵地",
-        "全国学会要在本规划的指引下")."""
-        word, flag = (self._pos.tagged(clause) or [("", "p")])[0]
-        if re.search(r"在[^,，]*[下中上]$", clause):
-            return True
-        return (flag == "p" or word.startswith(FRAMING)) and not self.measure(clause)
-
-    def incomplete(self, text: str) -> bool:
-        """Does a statement of whole clauses end with a framing clause (so say nothing yet), or hold
-        nothing but clauses that open with a framing verb ("围绕科协组织主责主业")?"""
-        spans = clause_spans(text)
-        return not spans or self.framing(text[spans[-1][0]:spans[-1][1]]) or all(
-            text[skip_dash(text, a):b].startswith(SCOPE_OPENERS) for a, b in spans)
-
-    def _enumerations(self, node, sent, words) -> list[Enumeration]:
-        tags, pos = [], 0
-        for word, flag in words:
-            tags.append((pos, pos + len(word), flag))
-            pos += len(word)
-        out = []
-        for a, b in clause_spans(sent.text):
-            segs = _segments(sent.text, a, b)
-            if len(segs) >= 3:
-                e = self._list(node, sent, segs, tags)
-                if e:
-                    out.append(e)
-            names = re.search(r'(?:"[^",、]{2,10}"){3,}', sent.text[a:b])
-            if names:
-                items = tuple((m.group(1), a + names.start() + m.start(1), a + names.start() + m.end(1))
-                              for m in NAME.finditer(names.group()))
-                lead = sent.text[a:a + names.start()]
-                out.append(Enumeration(node, sent, items, (a + names.start(), a + names.end()),
-                                       lead if _ends_in_verb(lead, tags, a) else "", ""))
-        return out
-
-    def _nominal(self, item: str, start: int, text: str) -> bool:
-        """A quoted name, or a noun phrase: nouns, adjectives and verbal nouns, ending in a noun."""
-        if text[start - 1:start] == '"':
-            return True
-        words = self._pos.tagged(item)
-        return bool(words) and words[-1][1] in NOUN_POS | {"vn"} and all(
-            f in ITEM_POS and w not in self.verbish for w, f in words)
-
-    def _list(self, node, sent, segs, tags) -> Enumeration | None:
-        text = sent.text
-        for k, (s, e) in enumerate(segs[1:], 1):  # a conjunction ends the list: 团队库以及品牌、渠道…
-            if re.search(CONJUNCTION, text[s:e]):
-                segs = segs[:k + 1]
-                break
-        if len(segs) < 3:
-            return None
-        middle = [(text[s:e].strip('"'), s + (text[s] == '"'), e - (text[e - 1] == '"')) for s, e in segs[1:-1]]
-        if any(not 2 <= len(t) <= MAX_TERM or re.search(r"[^\w\u4e00-\u9fff]", t) or not self._nominal(t, s, text)
-               for t, s, _ in middle):
-            return None
-        size = median(len(t) for t, _, _ in middle)
-        items = list(middle)
-        fs, fe = segs[0]
-        first_start = fe
-        for s, e, flag in reversed(tags):  # the first item: the nouns that end the first segment
-            if s < fs or e > fe:
-                continue
-            if flag not in ITEM_POS or fe - s > MAX_TERM or text[s:e] in self.verbish:
-                break
-            first_start = s
-        lead = text[fs:first_start]
-        first = text[first_start:fe].strip('"')
-        first_ok = 0.5 <= len(first) / size <= 2 and len(first) >= 2 and self._nominal(first, first_start, text)
-        if first_ok:
-            items.insert(0, (first, first_start + (text[first_start] == '"'), fe - (text[fe - 1] == '"')))
-        ls, le = segs[-1]
-        last_seg, head = text[ls:le], ""
-        cut = re.search(CONJUNCTION, last_seg)
-        last_end = ls + (cut.start() if cut else len(last_seg))
-        if cut and cut.group() == "等":
-            head = text[last_end + 1:le]
-            if not 2 <= len(head) <= 8 or _last_flag(tags, le) not in NOUN_POS | {"vn", "l"}:
-                head = ""
-        last = text[ls:last_end].strip('"')
-        last_ok = 0.5 <= len(last) / size <= 2 and len(last) >= 2 and not re.search(r"[^\w\u4e00-\u9fff]", last) \
-            and self._nominal(last, ls + (text[ls] == '"'), text)
-        if last_ok:
-            items.append((last, ls + (text[ls] == '"'), last_end - (text[last_end - 1] == '"')))
-        if len(items) < 3:
-            return None
-        span = (first_start, last_end) if first_ok and last_ok else None
-        lead = _opening_verbs(text, fs, tags) if not lead or not _ends_in_verb(lead, tags, fs) else lead
-        lead = lead if len(lead) <= 8 else ""
-        return Enumeration(node, sent, tuple(items), span, lead, head)
-
-class _TaggedOnce:
-    """jieba's POS tokenizer with a memory, so jieba.analyse and the reader tag each text once."""
-
-    def __init__(self, pos):
-        self.pos = pos
-        self.tokenizer = pos.tokenizer
-        self._seen: dict[str, list] = {}
-
-    def cut(self, text: str):
-        if text not in self._seen:
-            self._seen[text] = list(self.pos.cut(text))
-        return iter(self._seen[text])
-
-    def tagged(self, text: str) -> list[tuple[str, str]]:
-        return [(p.word, p.flag) for p in self.cut(text)]
-
-
-def _prefixed(before: tuple[str, str]) -> bool:
-    """A one-character adjective or prefix straight before a phrase belongs to it: 新|媒体科普 is 新媒体科普
-    (jieba knows no 新媒体), so 媒体科普 alone is no term to blank or swap."""
-    word, flag = before
-    return len(word) == 1 and flag in ("a", "b", "ag", "h", "j")
-
-
-def skip_dash(text: str, a: int) -> int:
-    """The first offset from ``a`` that is not a dash or space (the principles open with "——")."""
-    while a < len(text) and text[a] in "—- ":
-        a += 1
-    return a
-
-
-def _segments(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """The 、-separated parts of text[a:b], outside quotes and brackets."""
-    return split_spans(text, "、", a, b, opens="(（", closes=")）", keep_empty=True)
-
-
-def _ends_in_verb(lead: str, tags, offset: int) -> bool:
-    end = offset + len(lead)
-    flags = [f for s, e, f in tags if e == end]
-    return bool(lead) and bool(flags) and flags[0].startswith("v") and not re.search(r"[^\u4e00-\u9fff]", lead)
-
-
-def _opening_verbs(text: str, start: int, tags) -> str:
-    """The verbs a segment opens with ("支持开展世界科技与发展论坛" → "支持开展")."""
-    end = start
-    for s, e, flag in tags:
-        if s < start:
-            continue
-        if s != end or not flag.startswith("v") or flag == "vn":
-            break
-        end = e
-    return text[start:end]
-
-
-def _last_flag(tags, end: int) -> str:
-    return next((f for s, e, f in tags if e == end), "x")
+                self.pool.add(text, "name" if f'"{text}"' in e.sentence.text else "noun", node).listed = True

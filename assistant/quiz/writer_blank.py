@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..plan import Node
 from .models import QuizItem
-from .terms import WEAK
+from .terms_sentence import WEAK
 from .wording import display
 from .writer_parts import BLANK_TEMPLATES, KindWriter, blanked_fragment, clause_window, quote_around
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from ..plan import Node
 from .models import QuizItem
-from .terms import Clause, Enumeration
+from .terms_lists import Enumeration
+from .terms_sentence import Clause
 from .wording import canon, display
 from .writer_parts import KindWriter, blanked_fragment, clause_window, quote_around, short_ref
 
@@ -59,7 +60,8 @@ class MultiWriter(KindWriter):
     def _listed_elsewhere(self, node: Node, texts: list[str], k: int) -> list[str]:
         """Two-character items that other tasks' lists hold and this task never uses, nearest first."""
         own, rank = canon(node.text), {n.id: i for i, n in enumerate(self.a.siblings(node))}
-        found = [(min(rank.get(n.id, 99) for n in e.nodes) + self.rng.random(), t) for t, e in self.a.pool.items()
+        found = [(min(rank.get(n.id, 99) for n in e.nodes) + self.rng.random(), t)
+                 for t, e in self.a.pool.entries.items()
                  if e.listed and len(t) == 2 and t not in texts and canon(t) not in own]
         return [t for _, t in sorted(found)[:k]]
 

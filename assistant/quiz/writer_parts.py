@@ -1,7 +1,8 @@
-"""The parts every offline item is made of (``writer`` and its writers of each kind, each a ``KindWriter``, share
-one ``ItemParts``): the stem forms of blanks and statements, the reference to its task ("任务19", "第19项任务"), its quote and the fragment its stem shows (whole clauses
-around a span, ``clause_window``), the source a distractor is named with, stand-ins of the same kind from
-other tasks (``substitutes``) and the task's own measures beside the clauses of its neighbours.
+"""The parts every offline item is made of (``writer`` and its writers of each kind, each a
+``KindWriter``, share one ``ItemParts``): the stem forms of blanks and statements, the reference to its task
+("任务19", "第19项任务"), its quote and the fragment its stem shows (whole clauses around a span,
+``clause_window``), the source a distractor is named with, stand-ins of the same kind from other tasks
+(``substitutes``) and the task's own measures beside the clauses of its neighbours.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import random
 from ..plan import Node
 from ..text import longest_shared
 from .models import BLANK, QuizItem
-from .terms import GENERIC_DF, Analysis, Clause, skip_dash
+from .terms import Analysis
+from .terms_sentence import GENERIC_DF, Clause, skip_dash
 from .wording import ELLIPSIS, bigram_overlap, canon, clause_spans, display
 
 # the stem forms of a blank and of a true/false statement (``QuizItem.template`` names the form)
@@ -53,13 +55,13 @@ class ItemParts:
         return item
 
     def source(self, text: str) -> str:
-        entry = self.a.pool.get(text)
+        entry = self.a.pool.entries.get(text)
         node = entry.nodes[0] if entry else None
         return f"“{display(text, nested=True)}”见{short_ref(node)}" if node else ""
 
     # --- distractors --------------------------------------------------------
     def substitutes(self, text: str, kind: str, node: Node, k: int, listed: bool = False) -> list[str]:
-        """Up to ``k`` terms of the same kind as ``text`` (``Analysis.same_type``, similar length)
+        """Up to ``k`` terms of the same kind as ``text`` (``StandInPool.same_type``, similar length)
         from other tasks, none of which this node's text uses; nearer tasks first."""
         key = (text, kind, node.id, k, listed)
         if key not in self._subs:
@@ -69,7 +71,7 @@ class ItemParts:
     def _substitutes(self, text: str, kind: str, node: Node, k: int, listed: bool) -> list[str]:
         own, found = canon(node.text), []
         near = {n.id for n in self.a.siblings(node)[:8]}
-        for other, entry, score in self.a.stand_ins(text, kind):
+        for other, entry, score in self.a.pool.stand_ins(text, kind):
             if canon(other) in own:
                 continue
             score += (1.0 if any(n.id in near for n in entry.nodes) else 0.0) + (1.0 if listed and entry.listed else 0.0)
