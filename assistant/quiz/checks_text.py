@@ -105,28 +105,7 @@ class PlanText:
         nounish = {"n", "vn", "nz", "nt", "nr", "ns", "an", "j"}
         if (before and before[1] in nounish) or (after and after[1] in nounish and inside[-1] != "v"):
             return False
-        return not self._modified(words[:[p for p, _, _ in words].index(start)])
-
-    @staticmethod
-    def _modified(words: list[tuple[int, str, str]]) -> bool:
-        """Do the words before a term modify it, so that the term is cut from a longer noun phrase?
-        An adjective, time, place or distinguishing word just before it (新|媒体科普, 青年|科学家峰会,
-        前沿|科技体验基地, 重大|风险方面); or, in a list, a verb just before it that is no predicate: the
-        earlier items are nouns only (院士、知名|科学家…), or start with that same word (治理体系和治理|能力现代化).
-        A verb before it in a list of verb phrases is fine (凝练…议题、组织开展|决策咨询活动)."""
-        if not words:
-            return False
-        _, word, tag = words[-1]
-        if tag in ("a", "b", "t", "s", "z"):
-            return True
-        if not tag.startswith("v") or len(words) < 2 or words[-2][1] not in ("、", "和", "与", "及", "或", "以及"):
-            return False
-        earlier = []
-        for _, w, t in reversed(words[:-2]):
-            if t[:1] in ("x", "u", "p", "c") or w == "等":
-                break
-            earlier.insert(0, (w, t))
-        return bool(earlier) and (earlier[0][0] == word or not any(t.startswith("v") and t != "vn" for _, t in earlier))
+        return not _modified(words[:[p for p, _, _ in words].index(start)])
 
     # --- the one span two texts differ in -------------------------------------
     def diff(self, statement: str, quote: str) -> tuple[str, str, str, str] | None:
@@ -166,3 +145,24 @@ class PlanText:
                 return a, pos + len(word)
             pos += len(word)
         return a, end
+
+
+def _modified(words: list[tuple[int, str, str]]) -> bool:
+    """Do the words before a term modify it, so that the term is cut from a longer noun phrase?
+    An adjective, time, place or distinguishing word just before it (新|媒体科普, 青年|科学家峰会,
+    前沿|科技体验基地, 重大|风险方面); or, in a list, a verb just before it that is no predicate: the
+    earlier items are nouns only (院士、知名|科学家…), or start with that same word (治理体系和治理|能力现代化).
+    A verb before it in a list of verb phrases is fine (凝练…议题、组织开展|决策咨询活动)."""
+    if not words:
+        return False
+    _, word, tag = words[-1]
+    if tag in ("a", "b", "t", "s", "z"):
+        return True
+    if not tag.startswith("v") or len(words) < 2 or words[-2][1] not in ("、", "和", "与", "及", "或", "以及"):
+        return False
+    earlier = []
+    for _, w, t in reversed(words[:-2]):
+        if t[:1] in ("x", "u", "p", "c") or w == "等":
+            break
+        earlier.insert(0, (w, t))
+    return bool(earlier) and (earlier[0][0] == word or not any(t.startswith("v") and t != "vn" for _, t in earlier))
