@@ -52,9 +52,9 @@ BLOCK = re.compile(r"(那|这)块")
 LIST_NOISE = re.compile(
     r"请问|规划(中|里面|里|当中)?|(一共|总共|共)?(有)?(哪些|哪几|几|多少)(项|个|条款|条|处)?(重点)?(任务|地方|部分|内容)?(里|中)?|"
     r"分别(是|在)?(哪些|哪几)?(任务)?(里|中)?|(都)?有(哪些|啥)|都有啥|有啥|(出现|分布|体现)(在)?|列出来?|清单|"
-    r"(几|多少)处|有多少(个|项|条)?|的?(都|分别)?在哪(里|儿)?|各(在|是)?(哪)?|都在|(给我)?列(一下|出来)|条款|有关系的?|直接|"
+    r"(几|多少)处|有多少(个|项|条)?|的?(都|分别)?在哪(里|儿)?|各(类|种|个|在|是)?(哪)?|都在|(给我)?列(一下|出来)|条款|有关系的?|直接|"
     r"提到了?|提及了?|涉及(到)?了?|说到了?|讲到了?|谈到了?|写到了?|有关的?|相关的?|关于|这个说法|这一说法|说法|问题|"
-    r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事|事情|哪(项|个|条)|各类|各种|各个|这些|"
+    r"(的)?(支持|要求|措施|举措|安排|部署|规定)|的事(?!迹|业|务|项|宜|例)|事情|哪(项|个|条)|这些|"
     r"的?(重点)?任务|的?内容|条目|方面的?|(那|这)一?大?块|那部分|这部分|这一块|(直接)?以|为题|打算|准备|要|搞|"
     r"凡是|全部|所有|逐条(列出)?|汇总(一下)?|(能不能|可不可以)?都?告诉我|挂钩|有关系|相关联|对应|的?条文|有什么|请|"
     r"这类|之类|一类|第几(项|条|个)?|编号|序号|是多少|出现(过|了)?(几|多少)?(次|回)?|列举(一下)?|梳理(一下)?|帮我|都?(找|挑|摘|拎)(一下|出来)|"
@@ -204,10 +204,11 @@ class TopicMatcher:
         runs = sorted(((i, j) for i in cuts for j in cuts if j - i >= shortest), key=lambda r: r[0] - r[1])
         return next((piece[i:j] for i, j in runs if piece[i:j] in self.plan.text), "")
 
-    def members(self, topic: str, limit: int = 10) -> list[tuple[Node, Sentence]]:
+    def members(self, topic: str, limit: int = 10, ranked: list[Node] | None = None) -> list[tuple[Node, Sentence]]:
         """Tasks holding one of the topic's matches, in plan order, each with its first matching body sentence.
 
-        A topic found in more than ``limit`` tasks keeps those where it is found most often."""
+        A topic found in more than ``limit`` tasks keeps those ``ranked`` puts first (retrieval's order for
+        the topic), else those where it is found most often."""
         if "…" in topic:  # a pattern such as 国家…中心
             literal = [re.escape(p) for p in topic.split("…") if p]
             pattern = re.compile(".{1,8}?".join(literal))
@@ -234,6 +235,7 @@ class TopicMatcher:
             quoted = next((s for h, s in held if h == best and h > 0), None)
             found.append((node, quoted or node.sentences[0], sum(h == 1.0 for h, _ in held) + 2 * in_title))
         if len(found) > limit:
-            keep = {id(n) for n, _, c in sorted(found, key=lambda f: -f[2])[:limit]}
+            order = {n.id: i for i, n in enumerate(ranked or [])}
+            keep = {id(n) for n, _, c in sorted(found, key=lambda f: (order.get(f[0].id, len(order)), -f[2]))[:limit]}
             found = [f for f in found if id(f[0]) in keep]
         return [(n, s) for n, s, _ in found]

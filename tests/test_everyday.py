@@ -374,3 +374,37 @@ def test_a_quoted_common_word_is_the_lists_topic_not_a_count_of_all_tasks(bot, p
     answer = bot.ask('规划里提到了哪些国家级的"中心"（比如国家科普中心）？分别在哪几项任务？')
     assert "规划共列出" not in answer.text and "“中心”" in answer.text.splitlines()[0], answer.text
     assert {t.task for t in plan.tasks if "国家科普中心" in t.text} <= set(answer.cited_tasks)
+
+
+@pytest.mark.parametrize("question,topic", [("讲各类队伍建设的任务有哪几条？", "队伍建设"),
+                                            ("各种奖项有哪些任务", "奖项"),
+                                            ("宣传老一辈科学家爱国奉献的事迹,这个在规划里放在哪几条?", "宣传老一辈科学家爱国奉献的事迹")])
+def test_a_list_topic_loses_its_quantifier_and_keeps_its_nouns(question, topic):
+    """各类/各种 are no part of the topic ("类队伍建设" matched nothing the plan says); 事迹 is no "的事"."""
+    from assistant.lists import topic_of
+    assert topic_of(question) == topic
+
+
+def test_a_topic_found_in_too_many_tasks_keeps_those_retrieval_ranks_first(bot):
+    """A piece as common as 企业 puts more than ten tasks under a topic; the ten kept are those a search for
+    the topic ranks first, not those that say its words most often."""
+    question = "企业、高校、科研院所三方合作这种，规划里具体落在哪几项？"
+    topic = "企业、高校、科研院所三方合作"
+    every = {n.task for n, _ in bot.answerer.topic_matcher.members(topic, limit=38)}
+    assert len(every) > 10
+    ranked = [h.node.task for h in bot.retriever.search(topic).hits if h.node.task in every]
+    answer = bot.ask(question)
+    assert answer.route == "term"
+    assert set(ranked[:10]) <= set(answer.cited_tasks), (ranked[:10], answer.text)
+
+
+def test_examples_the_asker_gives_of_a_pattern_are_found_where_the_plan_says_them(bot, plan):
+    """“XX之家” fits one task title; the asker's own 事业之家、精神之家 are said in another task's sentences."""
+    titled = {t.task for t in plan.tasks if "之家" in t.title}
+    said = tasks_saying(plan, "事业之家") | tasks_saying(plan, "精神之家")
+    assert said - titled
+    answer = bot.ask('规划里讲"XX之家"的——科技工作者之家、事业之家、精神之家这些——是哪几项任务？')
+    assert titled | said <= set(answer.cited_tasks), answer.text
+    # an example that is itself a title's (科普中国) adds no task that merely mentions it
+    answer = bot.ask("“科普中国”“科创中国”这类“××中国”平台是哪几项任务？")
+    assert set(answer.cited_tasks) == {t.task for t in plan.tasks if re.search(r'"..中国"', t.title)}, answer.text

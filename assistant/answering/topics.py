@@ -38,8 +38,8 @@ class TopicComposer(Composer):
     def topic_list(self, question: str, q: str, route: Route) -> Answer | None:
         """Every task the plan's own words put under the topic, each with the sentence that shows it."""
         topic = route.topic
-        members = self.matcher.members(topic)
         result = self.retriever.search(topic)  # searched once: the close and related tasks come from it
+        members = self.matcher.members(topic, ranked=[h.node for h in result.hits if h.node.task is not None])
         if not members:
             top = result.hits[0].node  # "讲保障的有哪几条任务": a part's topic
             if top.kind == "part" and self.plan.part(top.section).tasks:
@@ -167,4 +167,29 @@ class TopicComposer(Composer):
         for t in hits:
             lines.append(f"- {t.label} {t.marker}")
             cites.append(self.quote.heading_citation(t))
+        said = self._named_instances(q, route.terms, hits)
+        if said:  # "科技工作者之家、事业之家、精神之家这些": the asker's own examples, where the plan says them
+            lines.append("问题中举到的" + "、".join(dict.fromkeys(x for _, _, x in said)) + "还见于：")
+            for node, sentence, _ in said:
+                lines.append(f"- {node.label}：{sentence.text} {node.marker}")
+                cites.append(self.quote.citation(node, sentence))
         return self.quote.answer(question, "\n".join(lines), cites, route="term")
+
+    def _named_instances(self, q: str, terms, hits: list[Node]) -> list[tuple[Node, Sentence, str]]:
+        """Instances of a pattern the question itself names (“XX之家”——事业之家、精神之家), found in the
+        sentences of tasks whose titles do not fit it: (task, its first sentence saying one, the ones it says)."""
+        titled = " ".join(t.title for t in hits)
+        found: dict[tuple[str, int], list] = {}
+        for term in terms:
+            parts = [p for p in WILDCARD.split(term) if p]
+            if len(parts) != 1:
+                continue  # a pattern with two fixed ends (实施……工程): its instances are titles
+            fixed = re.escape(parts[0])
+            shape = f"[\u4e00-\u9fff]{{2,8}}{fixed}" if term.endswith(parts[0]) else f"{fixed}[\u4e00-\u9fff]{{2,8}}"
+            named = [x for x in dict.fromkeys(re.findall(shape, WILDCARD.sub("", q))) if x not in titled]
+            for node in [t for t in self.plan.tasks if t not in hits]:
+                for instance in named:
+                    sentence = next((s for s in node.sentences if instance in s.text), None)
+                    if sentence is not None and not is_heading(sentence, node):
+                        found.setdefault((node.id, sentence.start), [node, sentence, []])[2].append(instance)
+        return [(node, sentence, "、".join(said)) for node, sentence, said in found.values()]
