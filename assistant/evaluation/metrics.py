@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..plan import Plan
-from ..support import DEFAULT_TAU, MARKER, SupportTest, statements, support_score
-from ..text import compact
+from ..support import DEFAULT_TAU, SupportTest, statements, support_score
 
 
 def _prf(scores: list[tuple[float, bool]], tau: float) -> tuple[float, float, float]:
