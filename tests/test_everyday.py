@@ -408,3 +408,10 @@ def test_examples_the_asker_gives_of_a_pattern_are_found_where_the_plan_says_the
     # an example that is itself a title's (科普中国) adds no task that merely mentions it
     answer = bot.ask("“科普中国”“科创中国”这类“××中国”平台是哪几项任务？")
     assert set(answer.cited_tasks) == {t.task for t in plan.tasks if re.search(r'"..中国"', t.title)}, answer.text
+
+
+def test_a_list_on_an_abbreviation_finds_the_plans_full_form(bot, plan):
+    """党建 is what people say; the plan also writes it out (党的建设): both belong to the list."""
+    answer = bot.ask("哪些任务讲了党建")
+    members = set(answer.cited_tasks) - set(answer.related)  # not only offered as close to it
+    assert tasks_saying(plan, "党建") | tasks_saying(plan, "党的建设") <= members, answer.text
