@@ -415,3 +415,15 @@ def test_a_list_on_an_abbreviation_finds_the_plans_full_form(bot, plan):
     answer = bot.ask("哪些任务讲了党建")
     members = set(answer.cited_tasks) - set(answer.related)  # not only offered as close to it
     assert tasks_saying(plan, "党建") | tasks_saying(plan, "党的建设") <= members, answer.text
+
+
+def test_a_list_offers_the_task_a_readers_question_matches_best(bot):
+    """A reader's question (corpus/reader_questions.jsonl) in lay words may point at a task the plan's own
+    wording ranks low for the topic ("变成真金白银" ≈ 科技创新转化为生产力): that task is offered too."""
+    question = "科研成果怎么变成真金白银、转化落地，规划里哪些任务讲这个？"
+    topic = bot.answerer.router._list_topic(question)
+    reader = bot.retriever.search(topic).reader
+    best = max(reader, key=lambda node_id: reader[node_id][0][0])
+    answer = bot.ask(question)
+    assert answer.route == "term" and best.startswith("task-")
+    assert int(best.split("-")[1]) in answer.cited_tasks, (best, answer.text)
