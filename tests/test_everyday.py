@@ -378,9 +378,10 @@ def test_a_quoted_common_word_is_the_lists_topic_not_a_count_of_all_tasks(bot, p
 
 @pytest.mark.parametrize("question,topic", [("讲各类队伍建设的任务有哪几条？", "队伍建设"),
                                             ("各种奖项有哪些任务", "奖项"),
-                                            ("宣传老一辈科学家爱国奉献的事迹,这个在规划里放在哪几条?", "宣传老一辈科学家爱国奉献的事迹")])
+                                            ("宣传老一辈科学家爱国奉献的事迹,这个在规划里放在哪几条?", "宣传老一辈科学家爱国奉献的事迹"),
+                                            ("比如说科技馆、博物馆这些，在哪几项任务里？", "科技馆、博物馆")])
 def test_a_list_topic_loses_its_quantifier_and_keeps_its_nouns(question, topic):
-    """各类/各种 are no part of the topic ("类队伍建设" matched nothing the plan says); 事迹 is no "的事"."""
+    """各类/各种 and 比如 are no part of the topic ("类队伍建设" matched nothing the plan says); 事迹 is no "的事"."""
     from assistant.lists import topic_of
     assert topic_of(question) == topic
 
