@@ -274,6 +274,32 @@ def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
 ENUMERATION = r"[^，,。；;、()（）的]{2,12}(、[^，,。；;、()（）的]{2,12})+"  # names, not 带动力强的…
 
 
+# "还要搞哪些主题活动", "有哪些库", "榜单分几类": the things asked for by their kind (主题活动, 库, 榜单)
+ASKED_KIND = re.compile(r"哪(?:些|几)(?:个|种|类|项|家)?([\u4e00-\u9fff]{1,6}?)(?:呢|啊|吗)?(?:[？?，,。；;]|$)|"
+                        r"([\u4e00-\u9fff]{2})(?:分|有|包括)(?:几|哪几|哪些)(?:类|种)")
+
+
+def enumerates_asked(q: str, text: str) -> bool:
+    """The plan names the things a question asks for by their kind: "一年里还要搞哪些主题活动" is answered by
+    "开展科技活动周、防灾减灾日、食品安全宣传周、全国低碳日等主题活动", "有哪些库" by "问题库""项目库""开源库".
+
+    >>> enumerates_asked("一年里还要配合搞哪些主题活动", "开展科技活动周、防灾减灾日、全国低碳日等主题活动。")
+    True
+    >>> enumerates_asked("平台上到底有哪些库,企业去哪儿提需求?", '建设运营"问题库""项目库""开源库",推动对接')
+    True
+    >>> enumerates_asked("榜单分几类", '推出先导技术、引领人物、新锐企业、产学融通组织系列榜单')
+    True
+    >>> enumerates_asked("科技活动周在几月举办", "开展科技活动周等主题活动。")
+    False
+    """
+    asked = ASKED_KIND.search(q)
+    if not asked:
+        return False
+    kind = re.escape(asked.group(1) or asked.group(2))
+    item = rf"[\u4e00-\u9fff]{{1,8}}{kind}"
+    return bool(re.search(rf"{ENUMERATION}(等|系列){kind}|[\"“]{item}[\"”]、?[\"“]{item}[\"”]", text))
+
+
 RESPONSIBLE_ACT = re.compile(r"谁(?:在|来)?(负责|管|牵头|主管|主办|承办|组织|审批|批准|审核|决定|任命|选拔|聘任|推荐|评审|认定)|"
                              r"由(?:谁|哪个部门|哪个单位|哪家)(?:来)?(负责|管|牵头|主办|承办|组织|审批|批准|审核|决定|任命|选拔|聘任|推荐|评审|认定)")
 

@@ -428,3 +428,21 @@ def test_a_list_offers_the_task_a_readers_question_matches_best(bot):
     answer = bot.ask(question)
     assert answer.route == "term" and best.startswith("task-")
     assert int(best.split("-")[1]) in answer.cited_tasks, (best, answer.text)
+
+
+@pytest.mark.parametrize("question,kind", [("除了全国科普日，一年里还要配合搞哪些主题活动", "主题活动"),
+                                           ("科创中国平台上到底有哪些库，企业去哪儿提需求？", "库"),
+                                           ("科创中国那个榜单分几类，我们公司能上哪个？", "榜单")])
+def test_things_asked_for_by_kind_are_answered_where_the_plan_names_them(bot, plan, question, kind):
+    """The plan enumerates them (…、…等主题活动; "问题库""项目库""开源库"; …系列榜单): an answer, not a decline
+    for a date, members or a count the question only seemed to ask for."""
+    answer = bot.ask(question)
+    assert not answer.refused, answer.text
+    assert any(re.search(rf"(、[^，,。；;、]{{2,12}}(等|系列){kind})|(\"[^\"]{{1,8}}{kind}\"){{2}}", c.quote)
+               for c in answer.citations), answer.text
+
+
+@pytest.mark.parametrize("question", ["“科创中国”新锐企业榜单上都有哪些企业？", "科技期刊分级目录里具体收了哪些期刊？"])
+def test_a_kind_named_among_the_items_is_no_list_of_its_members(bot, question):
+    """新锐企业 is one of the 榜单 the plan enumerates; the companies on it are not named anywhere."""
+    assert bot.ask(question).refused

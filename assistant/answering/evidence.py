@@ -122,7 +122,11 @@ class Evidence:
         words = [t for t in self.distinctive(result) if not t.isdigit()]
         years = [f"{y}年" for y in scope.years(result.query)]  # "到2025年有什么硬指标": the year anchors it
         lead_in = self.plan.text[max(0, s.start - 12):s.start]  # "总体目标:" introduces "到2025年,…"
-        if not any(t in lead_in + s.text for t in words + years) or not scope.has_asked_evidence(result.query, s.text):
+        if not any(t in lead_in + s.text for t in words + years):
+            return False
+        if scope.enumerates_asked(result.query, s.text):
+            return True  # "还要搞哪些主题活动": the plan names them, whatever else the question seemed to ask
+        if not scope.has_asked_evidence(result.query, s.text):
             return False
         kind = scope.asked_figure(result.query)
         evidence = scope.evidence_pattern(result.query, kind)
