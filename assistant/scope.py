@@ -224,6 +224,20 @@ def _unquoted(text: str) -> str:
 QUOTED_NAME = re.compile(r'"[^"]{1,20}"|“[^”]{1,20}”')
 
 
+def missing_what(q: str, kind: str) -> str:
+    """What the plan does not give, in the words of the question's unit: 具体金额 for money, 具体比例 for a
+    share, 具体人数 for a headcount (a share it does give is then no contradiction), else ``MISSING[kind]``.
+
+    >>> missing_what("到2025年具备科学素质的公民要达到多少人？", "number"), missing_what("每年给多少经费", "number")
+    ('具体人数', '具体金额')
+    """
+    if kind == "number":
+        for (asks, _), what in zip(UNITS, ("具体金额", "具体比例", "具体人数")):
+            if asks.search(q):
+                return what
+    return MISSING[kind]
+
+
 # "How many" of what: an amount of money is not answered by a count of venues, nor a share by a headcount.
 _CN = "[一二三四五六七八九十百千万亿两]"
 UNITS = [

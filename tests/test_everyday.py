@@ -286,6 +286,7 @@ def test_a_share_in_the_topic_sentence_does_not_answer_how_many_people(bot, plan
     assert "15%" in plan.text and not re.search(r"\d+(\.\d+)?\s*(万|亿)?(人|名)", plan.text)
     answer = bot.ask("到2025年具备科学素质的公民要达到多少人？")
     assert answer.refused, answer.text
+    assert "具体人数" in answer.text.splitlines()[0], answer.text  # what it lacks is a headcount, not any number
     assert any("15%" in c.quote for c in answer.citations), answer.text  # … quoting what it does say
 
 

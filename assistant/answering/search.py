@@ -80,7 +80,7 @@ class SearchComposer(Composer):
         kind, top = route.reason, route.node
         chosen, passages = route.detail
         head = (f"规划只写了目标和举措，没有对此的{scope.MISSING[kind]}。" if kind == "opinion"
-                else f"规划中没有给出{scope.MISSING[kind]}。")
+                else f"规划中没有给出{scope.missing_what(q, kind)}。")
         lines, cites = [head + "与问题相关的规划原文："], []
         for s in chosen[:2]:
             lines.append(f"- {top.label}：{s.text} {top.marker}")
