@@ -160,7 +160,7 @@ ASKS = {
     "year": (re.compile(r"哪一?年|何年|几几年|年份|哪一?届|第几届"), re.compile(r"(19|20)\d{2}年|第[一二三四五六七八九十\d]+(届|次)")),
     "date": (re.compile(r"几月|哪个月|几号|哪一?天|哪几天|(什么|啥)时候(?![^，,。？?]{0,6}都)|何时|几时|日期|截止|时间表|多久|"
                         r"多长时间|什么时间|期限|时限|时间节点|开始于|始于"),
-             re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)")),
+             re.compile(r"\d+月\d*日?|\d{4}年\d+月|到\d{4}年|\d{4}年(?=前|底|以前)|中期|终期")),  # see PHASES
     # "新疆的哪几个地区": places inside a region; the plan names regions (西藏、新疆), never their parts
     "place within": (re.compile(r"(新疆|西藏|内蒙古|广西|宁夏|香港|澳门|台湾|省|市|县|州)的?哪(些|几个)(地州|地方|地区|县|市|区|乡镇)"),
                      None),
@@ -210,11 +210,16 @@ def has_asked_evidence(q: str, text: str) -> bool:
     if evidence is None:
         return False
     text = text if kind in ("year", "document number") else _without_years(text)
+    if kind == "date" and PHASES.search(q):
+        text = PHASES.sub("", text)  # "中期评估什么时候开展": the phases it names are no time for either
     if kind == "number":
         text = QUOTED_NAME.sub("", text)  # 科普中国"百人会" is a name, not a hundred people
     # what the question itself names ("一带一路"国家, 西藏) is not the members or place it asks for
     return any(kind not in ("list members", "place") or _unquoted(m.group(0)) not in _unquoted(q)
                for m in evidence.finditer(text))
+
+
+PHASES = re.compile(r"中期|终期")  # the plan's times for checking itself (中期评估、终期考核评估)
 
 
 def _unquoted(text: str) -> str:
