@@ -237,21 +237,22 @@ def missing_what(q: str, kind: str) -> str:
     ('具体人数', '具体金额')
     """
     if kind == "number":
-        for (asks, _), what in zip(UNITS, ("具体金额", "具体比例", "具体人数")):
+        for asks, _, what in UNITS:
             if asks.search(q):
                 return what
     return MISSING[kind]
 
 
 # "How many" of what: an amount of money is not answered by a count of venues, nor a share by a headcount.
+# Each unit: how a question asks for it, what a sentence must hold to give it, what a decline says is missing.
 _CN = "[一二三四五六七八九十百千万亿两]"
 UNITS = [
     (re.compile(r"钱|经费|资金|补贴|补助|预算|拨款|投入|奖金|费用|会费|资助|扶持(金|资金)|元"),
-     re.compile(rf"\d+(\.\d+)?\s*(万|亿)?元|{_CN}+(万|亿)?元")),
+     re.compile(rf"\d+(\.\d+)?\s*(万|亿)?元|{_CN}+(万|亿)?元"), "具体金额"),
     (re.compile(r"比例|占比|比重|百分之|百分比|几成|多少%|覆盖率|达标率"),
-     re.compile(rf"\d+(\.\d+)?\s*%|百分之|{_CN}成")),
+     re.compile(rf"\d+(\.\d+)?\s*%|百分之|{_CN}成"), "具体比例"),
     (re.compile(r"多少(个)?人|几(个)?人|几名|几位|多少名|多少位|名额|人数|多少(个)?(专家|院士|科学家|志愿者|会员|委员|代表)"),
-     re.compile(rf"\d+(\.\d+)?\s*(万)?(人|名|位)|{_CN}+(万)?(人|名|位)")),
+     re.compile(rf"\d+(\.\d+)?\s*(万)?(人|名|位)|{_CN}+(万)?(人|名|位)"), "具体人数"),
 ]
 
 
@@ -267,7 +268,7 @@ def evidence_pattern(q: str, kind: str) -> re.Pattern | None:
     True
     """
     if kind == "number":
-        for asks, evidence in UNITS:
+        for asks, evidence, _ in UNITS:
             if asks.search(q):
                 return evidence
     if kind == "list members":  # "要建哪几个库": the plan answers when it names them (内容库、专家库、团队库)

@@ -89,17 +89,22 @@ class TopicComposer(Composer):
         for hit in [h for h in result.hits if h.node.task is not None][:LIST_RELATED_DEPTH]:
             if hit.node.id in have or len(out) == LIST_RELATED:
                 continue
-            sentence = next(iter(self.evidence.pick(hit.node, result, limit=1)), None)
+            sentence = self._best_sentence(hit.node, result)
             if sentence is not None:
                 out.append((hit.node, sentence))
+                have.add(hit.node.id)
         # the task a reader's question matches best: said in a reader's words, it may rank low on the plan's
         asked = max(result.reader.items(), key=lambda kv: kv[1][0][0], default=None)
         node = self.plan.node(asked[0]) if asked else None
-        if node is not None and node.task is not None and node.id not in have and all(n.id != node.id for n, _ in out):
-            sentence = next(iter(self.evidence.pick(node, result, limit=1)), None)
+        if node is not None and node.task is not None and node.id not in have:
+            sentence = self._best_sentence(node, result)
             if sentence is not None:
                 out.append((node, sentence))
         return sorted(out, key=lambda m: m[0].task)
+
+    def _best_sentence(self, node: Node, result: SearchResult) -> Sentence | None:
+        """The sentence of ``node`` that shows best why the topic's search found it."""
+        return next(iter(self.evidence.pick(node, result, limit=1)), None)
 
     def _with_close_tasks(self, result: SearchResult, members: list[tuple[Node, Sentence]]) -> list[tuple[Node, Sentence]]:
         """A topic may be said otherwise in some tasks ("把成果变成生产力", 海外科技人才 → 海智计划): add the
@@ -112,7 +117,7 @@ class TopicComposer(Composer):
         for hit in [h for h in result.hits if h.node.task is not None][:LIST_RANKS]:
             if hit.node.id in have or hit.score < LIST_CLOSE * best:
                 continue
-            sentence = next(iter(self.evidence.pick(hit.node, result, limit=1)), None)
+            sentence = self._best_sentence(hit.node, result)
             if sentence is not None and any(w in sentence.text for w in words):
                 members.append((hit.node, sentence))
                 have.add(hit.node.id)
